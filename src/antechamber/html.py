@@ -1,0 +1,181 @@
+"""Inserting markup into the app's HTML responses, shared by every part of antechamber.
+
+The browser gate's notices and the consent banner register *fragments* on the request; the
+outermost antechamber layer wraps `send` once and inserts all of them, in order, before `</body>`.
+So when both halves run, the page is rewritten once, and `Content-Length` and `Vary` are corrected
+once.
+
+What is and is not rewritten, and why:
+- only `text/html` bodies of responses that have one (not HEAD, 204, 304, 1xx);
+- never a body with a `Content-Encoding` (gzip, br ...): it cannot be searched without decoding it.
+  Mount antechamber *inside* the compression middleware so that it sees the plain page;
+- a streamed body is never held whole: chunks pass through as they come, keeping back only the few
+  bytes that could be the start of a split `</body>`. When `</body>` never comes, the fragment is
+  appended at the end, which browsers render the same way, so the new `Content-Length` is always
+  the old one plus the fragment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["Fragment", "add_fragment", "add_vary", "run_with_fragments"]
+
+_FRAGMENTS = "antechamber.fragments"
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
+_NO_BODY_STATUS = frozenset({204, 205, 304})
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Markup for the page, rendered only once the response is known to be an HTML page.
+
+    `render` may return "" (nothing to show this time); `vary` is added to HTML responses either
+    way, since a cache must know that the page could have carried the fragment.
+    """
+
+    render: Callable[[], str]
+    vary: tuple[str, ...] = ()
+
+
+def add_fragment(scope: Scope, fragment: Fragment) -> bool:
+    """Register a fragment for this request; False when no antechamber layer can insert it."""
+    fragments: list[Fragment] | None = scope.get(_FRAGMENTS)
+    if fragments is None:
+        return False
+    fragments.append(fragment)
+    return True
+
+
+def add_vary(headers: MutableHeaders, *names: str) -> None:
+    """Add names to `Vary`, keeping what is there and skipping what is already listed."""
+    present = [v.strip() for v in headers.get("vary", "").split(",") if v.strip()]
+    lowered = {v.lower() for v in present}
+    if "*" in lowered:
+        return
+    for name in names:
+        if name.lower() not in lowered:
+            present.append(name)
+            lowered.add(name.lower())
+    if present:
+        headers["vary"] = ", ".join(present)
+
+
+async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Call `app`, inserting whatever fragments are registered on the way.
+
+    Only the outermost caller does the work: a nested antechamber layer sees the list already on
+    the scope and simply calls the app.
+    """
+    if _FRAGMENTS in scope:
+        await app(scope, receive, send)
+        return
+    fragments: list[Fragment] = []
+    scope[_FRAGMENTS] = fragments
+    if scope.get("method") == "HEAD":
+        await app(scope, receive, _VaryOnly(fragments, send))
+        return
+    await app(scope, receive, _Inserter(fragments, send))
+
+
+def _is_html(headers: MutableHeaders) -> bool:
+    content_type = headers.get("content-type", "")
+    return content_type.split(";", 1)[0].strip().lower() == "text/html"
+
+
+def _charset(headers: MutableHeaders) -> str:
+    for part in headers.get("content-type", "").split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return "utf-8"
+
+
+def _encodable(headers: MutableHeaders) -> bool:
+    encoding = headers.get("content-encoding", "identity").strip().lower()
+    return encoding in ("", "identity")
+
+
+class _VaryOnly:
+    """HEAD responses: no body to change, but the same `Vary` as the GET would carry."""
+
+    def __init__(self, fragments: list[Fragment], send: Send) -> None:
+        self.fragments = fragments
+        self.send = send
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start" and self.fragments:
+            headers = MutableHeaders(scope=message)
+            if _is_html(headers):
+                add_vary(headers, *(n for f in self.fragments for n in f.vary))
+        await self.send(message)
+
+
+class _Inserter:
+    """The `send` wrapper that inserts the fragments into one HTML response."""
+
+    def __init__(self, fragments: list[Fragment], send: Send) -> None:
+        self.fragments = fragments
+        self.send = send
+        self.insert: bytes | None = None  # what remains to insert; None once done or not needed
+        self.tail = b""  # kept back: may hold the start of a split </body>
+
+    async def __call__(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            self._start(message)
+            await self.send(message)
+        elif kind == "http.response.body" and self.insert is not None:
+            await self._body(message)
+        else:
+            await self.send(message)
+
+    def _start(self, message: Message) -> None:
+        if not self.fragments:
+            return
+        headers = MutableHeaders(scope=message)
+        status = message.get("status", 200)
+        if not _is_html(headers) or status in _NO_BODY_STATUS or status < 200:
+            return
+        add_vary(headers, *(n for f in self.fragments for n in f.vary))
+        if not _encodable(headers):
+            return
+        markup = "".join(f.render() for f in self.fragments)
+        if not markup:
+            return
+        encoded = markup.encode(_charset(headers), errors="xmlcharrefreplace")
+        if "content-length" in headers:
+            try:
+                length = int(headers["content-length"])
+            except ValueError:
+                return  # a broken length: leave the response as the app made it
+            headers["content-length"] = str(length + len(encoded))
+        self.insert = encoded
+
+    async def _body(self, message: Message) -> None:
+        assert self.insert is not None
+        more = message.get("more_body", False)
+        data = self.tail + message.get("body", b"")
+        if not more:
+            # The whole (rest of the) body is here: insert before the last </body>.
+            at = data.lower().rfind(b"</body")
+            if at < 0:
+                at = len(data)
+            data = data[:at] + self.insert + data[at:]
+            self.insert, self.tail = None, b""
+            await self.send({"type": "http.response.body", "body": data, "more_body": False})
+            return
+        match = _BODY_END.search(data)
+        if match:
+            data = data[: match.start()] + self.insert + data[match.start() :]
+            self.insert, self.tail = None, b""
+        else:
+            cut = max(0, len(data) - _KEEP_BACK)
+            data, self.tail = data[:cut], data[cut:]
+        await self.send({"type": "http.response.body", "body": data, "more_body": True})
