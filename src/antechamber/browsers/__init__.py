@@ -1,0 +1,1 @@
+"""Browser policy: caniuse data, browserslist queries, User-Agent verdicts."""
