@@ -12,11 +12,19 @@ What is and is not rewritten, and why:
 - a streamed body is never held whole: chunks pass through as they come, keeping back only the few
   bytes that could be the start of a split `</body>`. When `</body>` never comes, the fragment is
   appended at the end, which browsers render the same way, so the new `Content-Length` is always
-  the old one plus the fragment.
+  the old one plus the fragment. A streamed body gets the fragment before the first `</body>` of a
+  chunk that is not the last (waiting for a later one would mean holding the page back);
+  a body sent whole gets it before the last one;
+- never a page in a charset that is not ASCII-compatible (UTF-16, UTF-32) or unknown to Python:
+  `</body>` cannot be found in it by bytes, and a wrong guess would corrupt the page;
+- a HEAD response gets the `Vary` and the `Content-Length` that the GET would carry;
+- a file sent with the `http.response.pathsend` extension is read and sent as body chunks, so
+  that the fragment can be inserted (only for HTML files that get a fragment).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +38,7 @@ _FRAGMENTS = "antechamber.fragments"
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
 _NO_BODY_STATUS = frozenset({204, 205, 304})
+_PATHSEND_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,23 +106,68 @@ def _charset(headers: MutableHeaders) -> str:
     return "utf-8"
 
 
+def _ascii_compatible(charset: str) -> bool:
+    # "</body>" must be the same bytes in the page's charset, or it cannot be found by bytes.
+    try:
+        codec = codecs.lookup(charset)
+    except LookupError:
+        return False
+    return codec.encode("</body>")[0] == b"</body>"
+
+
 def _encodable(headers: MutableHeaders) -> bool:
     encoding = headers.get("content-encoding", "identity").strip().lower()
     return encoding in ("", "identity")
 
 
+def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
+    """At `http.response.start`: fix the headers; return the bytes to insert, if any."""
+    if not fragments:
+        return None
+    headers = MutableHeaders(scope=message)
+    status = message.get("status", 200)
+    if not _is_html(headers) or status in _NO_BODY_STATUS or status < 200:
+        return None
+    add_vary(headers, *(n for f in fragments for n in f.vary))
+    charset = _charset(headers)
+    if not _encodable(headers) or not _ascii_compatible(charset):
+        return None
+    markup = "".join(f.render() for f in fragments)
+    if not markup:
+        return None
+    encoded = markup.encode(charset, errors="xmlcharrefreplace")
+    if "content-length" in headers:
+        try:
+            length = int(headers["content-length"])
+        except ValueError:
+            return None  # a broken length: leave the response as the app made it
+        headers["content-length"] = str(length + len(encoded))
+    return encoded
+
+
+def _last_body_end(data: bytes) -> int:
+    """Where the last `</body>` starts, or -1; searched from the end, where it usually is."""
+    window = 4096
+    while True:
+        start = max(0, len(data) - window)
+        found = -1
+        for match in _BODY_END.finditer(data, start):
+            found = match.start()
+        if found >= 0 or start == 0:
+            return found
+        window *= 16
+
+
 class _VaryOnly:
-    """HEAD responses: no body to change, but the same `Vary` as the GET would carry."""
+    """HEAD responses: no body to change, but the headers the GET would carry."""
 
     def __init__(self, fragments: list[Fragment], send: Send) -> None:
         self.fragments = fragments
         self.send = send
 
     async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start" and self.fragments:
-            headers = MutableHeaders(scope=message)
-            if _is_html(headers):
-                add_vary(headers, *(n for f in self.fragments for n in f.vary))
+        if message["type"] == "http.response.start":
+            _prepare(self.fragments, message)
         await self.send(message)
 
 
@@ -129,42 +183,34 @@ class _Inserter:
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            self._start(message)
+            self.insert = _prepare(self.fragments, message)
             await self.send(message)
-        elif kind == "http.response.body" and self.insert is not None:
+        elif self.insert is None:
+            await self.send(message)
+        elif kind == "http.response.body":
             await self._body(message)
+        elif kind == "http.response.pathsend":
+            await self._pathsend(message)
         else:
             await self.send(message)
 
-    def _start(self, message: Message) -> None:
-        if not self.fragments:
-            return
-        headers = MutableHeaders(scope=message)
-        status = message.get("status", 200)
-        if not _is_html(headers) or status in _NO_BODY_STATUS or status < 200:
-            return
-        add_vary(headers, *(n for f in self.fragments for n in f.vary))
-        if not _encodable(headers):
-            return
-        markup = "".join(f.render() for f in self.fragments)
-        if not markup:
-            return
-        encoded = markup.encode(_charset(headers), errors="xmlcharrefreplace")
-        if "content-length" in headers:
-            try:
-                length = int(headers["content-length"])
-            except ValueError:
-                return  # a broken length: leave the response as the app made it
-            headers["content-length"] = str(length + len(encoded))
-        self.insert = encoded
+    async def _pathsend(self, message: Message) -> None:
+        import anyio
+
+        async with await anyio.open_file(message["path"], "rb") as file:
+            while chunk := await file.read(_PATHSEND_CHUNK):
+                await self._body({"type": "http.response.body", "body": chunk, "more_body": True})
+        await self._body({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _body(self, message: Message) -> None:
-        assert self.insert is not None
+        if self.insert is None:  # already inserted (a pathsend file's remaining chunks)
+            await self.send(message)
+            return
         more = message.get("more_body", False)
         data = self.tail + message.get("body", b"")
         if not more:
             # The whole (rest of the) body is here: insert before the last </body>.
-            at = data.lower().rfind(b"</body")
+            at = _last_body_end(data)
             if at < 0:
                 at = len(data)
             data = data[:at] + self.insert + data[at:]

@@ -1,0 +1,364 @@
+"""The shared insertion of fragments into the app's HTML, through real Starlette responses."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import AsyncIterator, Callable, Iterable
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from antechamber.html import Fragment, add_fragment, run_with_fragments
+
+pytestmark = pytest.mark.anyio
+
+NOTICE = '<div id="notice">Hi</div>'
+PAGE = "<html><head><title>t</title></head><body><p>Page</p></body></html>"
+WITH_NOTICE = f"<html><head><title>t</title></head><body><p>Page</p>{NOTICE}</body></html>"
+
+
+def notice(markup: str = NOTICE, vary: tuple[str, ...] = ("User-Agent",)) -> Fragment:
+    return Fragment(lambda: markup, vary)
+
+
+def with_fragments(app: ASGIApp, *fragments: Fragment) -> ASGIApp:
+    """The app behind a layer that registers `fragments` and inserts them, as antechamber does."""
+
+    async def register(scope: Scope, receive: Receive, send: Send) -> None:
+        for fragment in fragments:
+            assert add_fragment(scope, fragment)
+        await app(scope, receive, send)
+
+    async def outer(scope: Scope, receive: Receive, send: Send) -> None:
+        await run_with_fragments(register, scope, receive, send)
+
+    return outer
+
+
+def streamed(chunks: Iterable[str | bytes], media_type: str = "text/html") -> Response:
+    async def body() -> AsyncIterator[str | bytes]:
+        for chunk in chunks:
+            yield chunk
+
+    return StreamingResponse(body(), media_type=media_type)
+
+
+def app_answering(make: Callable[[Request], Response]) -> Starlette:
+    async def endpoint(request: Request) -> Response:
+        return make(request)
+
+    return Starlette(routes=[Route("/", endpoint, methods=["GET", "HEAD", "POST"])])
+
+
+async def fetch(app: ASGIApp, method: str = "GET", **kwargs: object) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.request(method, "/", **kwargs)  # type: ignore[arg-type]
+
+
+async def test_a_page_sent_whole_gets_the_fragment_before_body_end() -> None:
+    app = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), notice())
+    response = await fetch(app)
+    assert response.text == WITH_NOTICE
+    assert response.headers["content-length"] == str(len(WITH_NOTICE.encode()))
+    assert response.headers["vary"] == "User-Agent"
+
+
+async def test_a_streamed_page_gets_the_fragment_before_body_end() -> None:
+    chunks = ["<html><head><title>t</title></head>", "<body><p>Page</p>", "</body></html>"]
+    app = with_fragments(app_answering(lambda r: streamed(chunks)), notice())
+    response = await fetch(app)
+    assert response.text == WITH_NOTICE
+    assert "content-length" not in response.headers
+
+
+@pytest.mark.parametrize("cut", range(1, len("</body>")))
+async def test_a_body_end_split_over_two_chunks_is_found(cut: int) -> None:
+    head, tail = PAGE.split("</body>")
+    chunks = [head + "</body>"[:cut], "</body>"[cut:] + tail, "<!-- after -->"]
+    app = with_fragments(app_answering(lambda r: streamed(chunks)), notice())
+    response = await fetch(app)
+    assert response.text == WITH_NOTICE + "<!-- after -->"
+
+
+async def test_an_upper_case_spaced_body_end_split_three_ways_is_found() -> None:
+    chunks = ["<body><p>Page</p></BO", "DY", "  >", "</html>", ""]
+    app = with_fragments(app_answering(lambda r: streamed(chunks)), notice())
+    response = await fetch(app)
+    assert response.text == f"<body><p>Page</p>{NOTICE}</BODY  ></html>"
+
+
+async def test_a_page_without_body_end_gets_the_fragment_appended() -> None:
+    app = with_fragments(app_answering(lambda r: HTMLResponse("<p>Page</p>")), notice())
+    response = await fetch(app)
+    assert response.text == "<p>Page</p>" + NOTICE
+    assert response.headers["content-length"] == str(len(response.content))
+
+
+async def test_a_streamed_page_without_body_end_gets_the_fragment_appended() -> None:
+    chunks = ["<p>Page", " and more", "</p>"]
+    app = with_fragments(app_answering(lambda r: streamed(chunks)), notice())
+    response = await fetch(app)
+    assert response.text == "<p>Page and more</p>" + NOTICE
+
+
+async def test_a_page_sent_whole_gets_the_fragment_before_its_last_body_end() -> None:
+    page = "<body><script>const s = '</body>'</script><p>Page</p></body>"
+    app = with_fragments(app_answering(lambda r: HTMLResponse(page)), notice())
+    response = await fetch(app)
+    assert response.text == f"<body><script>const s = '</body>'</script><p>Page</p>{NOTICE}</body>"
+
+
+async def test_a_long_page_sent_whole_finds_a_body_end_far_from_the_end() -> None:
+    page = "<body><p>Page</p></body>" + "<!-- padding -->" * 10_000
+    app = with_fragments(app_answering(lambda r: HTMLResponse(page)), notice())
+    response = await fetch(app)
+    assert response.text.startswith(f"<body><p>Page</p>{NOTICE}</body><!--")
+
+
+async def test_fragments_are_inserted_in_the_order_registered_with_every_vary() -> None:
+    first = notice("<i>1</i>", ("User-Agent",))
+    second = notice("<i>2</i>", ("Cookie", "user-agent"))
+    app = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), first, second)
+    response = await fetch(app)
+    assert "<p>Page</p><i>1</i><i>2</i></body>" in response.text
+    assert response.headers["vary"] == "User-Agent, Cookie"
+
+
+async def test_the_apps_own_vary_is_kept() -> None:
+    def make(request: Request) -> Response:
+        return HTMLResponse(PAGE, headers={"Vary": "Accept-Encoding"})
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.headers["vary"] == "Accept-Encoding, User-Agent"
+
+
+async def test_vary_star_is_left_alone() -> None:
+    def make(request: Request) -> Response:
+        return HTMLResponse(PAGE, headers={"Vary": "*"})
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.headers["vary"] == "*"
+
+
+async def test_an_empty_render_leaves_the_body_but_still_varies() -> None:
+    app = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), notice(""))
+    response = await fetch(app)
+    assert response.text == PAGE
+    assert response.headers["content-length"] == str(len(PAGE))
+    assert response.headers["vary"] == "User-Agent"
+
+
+async def test_the_fragment_is_encoded_in_the_pages_charset() -> None:
+    page = "<body><p>Café</p></body>".encode("iso-8859-1")
+
+    def make(request: Request) -> Response:
+        return Response(page, media_type="text/html; charset=iso-8859-1")
+
+    app = with_fragments(app_answering(make), notice("<b>é Ω</b>"))
+    response = await fetch(app)
+    assert response.content == "<body><p>Café</p><b>é &#937;</b></body>".encode("iso-8859-1")
+    assert response.headers["content-length"] == str(len(response.content))
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32", "no-such-charset"])
+async def test_a_page_in_a_charset_that_is_not_ascii_compatible_is_left_alone(
+    charset: str,
+) -> None:
+    page = "<body><p>Page</p></body>".encode("utf-16") if charset == "utf-16" else PAGE.encode()
+
+    def make(request: Request) -> Response:
+        return Response(page, media_type=f"text/html; charset={charset}")
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.status_code == 200
+    assert response.content == page
+    assert response.headers["vary"] == "User-Agent"
+
+
+async def test_a_compressed_page_is_left_alone_but_varies() -> None:
+    compressed = gzip.compress(PAGE.encode())
+
+    def make(request: Request) -> Response:
+        return Response(compressed, media_type="text/html", headers={"Content-Encoding": "gzip"})
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.text == PAGE  # httpx decodes it: the page arrived intact
+    assert response.headers["content-length"] == str(len(compressed))
+    assert response.headers["vary"] == "User-Agent"
+
+
+async def test_mounted_inside_the_compression_middleware_the_page_gets_the_fragment() -> None:
+    page = PAGE.replace("<p>Page</p>", "<p>Page</p>" * 200)  # above GZip's minimum size
+    inner = with_fragments(app_answering(lambda r: HTMLResponse(page)), notice())
+    response = await fetch(GZipMiddleware(inner), headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text.endswith(f"<p>Page</p>{NOTICE}</body></html>")
+    assert response.headers["vary"] == "User-Agent, Accept-Encoding"
+
+
+async def test_a_head_response_carries_the_headers_the_get_would() -> None:
+    app = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), notice())
+    get, head = await fetch(app), await fetch(app, "HEAD")
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["vary"] == get.headers["vary"] == "User-Agent"
+
+
+async def test_a_not_modified_response_is_left_alone() -> None:
+    def make(request: Request) -> Response:
+        return Response(status_code=304, headers={"ETag": '"x"'})
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.status_code == 304
+    assert response.content == b""
+    assert "vary" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda r: JSONResponse({"html": "</body>"}),
+        lambda r: PlainTextResponse("</body>"),
+        lambda r: Response("</body>", media_type="application/xhtml+xml"),
+        lambda r: streamed(['{"a": "</body>"}'], media_type="application/json"),
+    ],
+    ids=["json", "text", "xhtml", "streamed-json"],
+)
+async def test_a_response_that_is_not_html_is_left_alone(
+    make: Callable[[Request], Response],
+) -> None:
+    expected = await fetch(app_answering(make))
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.content == expected.content
+    assert response.headers == expected.headers
+
+
+async def test_an_html_error_page_gets_the_fragment_too() -> None:
+    def make(request: Request) -> Response:
+        return HTMLResponse(PAGE, status_code=404)
+
+    response = await fetch(with_fragments(app_answering(make), notice()))
+    assert response.status_code == 404
+    assert response.text == WITH_NOTICE
+
+
+async def test_a_post_answered_with_html_gets_the_fragment() -> None:
+    response = await fetch(
+        with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), notice()), "POST"
+    )
+    assert response.text == WITH_NOTICE
+
+
+async def test_an_html_file_sent_by_path_gets_the_fragment(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE)
+    app = with_fragments(app_answering(lambda r: FileResponse(page)), notice())
+    response = await fetch(app)
+    assert response.text == WITH_NOTICE
+    assert response.headers["content-length"] == str(len(WITH_NOTICE))
+
+
+async def test_an_html_file_sent_with_pathsend_is_read_and_gets_the_fragment(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"text/html"), (b"content-length", b"%d" % len(PAGE))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.pathsend", "path": str(page)})
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    await with_fragments(app, notice())(scope, receive_nothing, send)
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    assert body == WITH_NOTICE.encode()
+    assert dict(sent[0]["headers"])[b"content-length"] == b"%d" % len(WITH_NOTICE)
+
+
+async def test_nested_layers_insert_once() -> None:
+    inner = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), notice("<i>in</i>"))
+    response = await fetch(with_fragments(inner, notice("<i>out</i>")))
+    assert response.text.count("<i>in</i>") == 1
+    assert response.text.count("<i>out</i>") == 1
+
+
+async def test_without_an_inserting_layer_a_fragment_is_refused() -> None:
+    assert add_fragment({"type": "http"}, notice()) is False
+
+
+async def test_a_broken_content_length_is_left_as_the_app_sent_it() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"text/html"), (b"content-length", b"many")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": PAGE.encode()})
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    await with_fragments(app, notice())(scope, receive_nothing, send)
+    assert sent[1]["body"] == PAGE.encode()
+
+
+async def receive_nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def test_a_five_megabyte_streamed_page_is_never_held_whole() -> None:
+    chunk = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>"
+    count = 80  # 5 MiB
+    produced = 0
+    lag: list[int] = []
+    largest = 0
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        nonlocal produced
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html")],
+            }
+        )
+        for _ in range(count):
+            produced += 1
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"</body></html>"})
+
+    delivered = 0
+
+    async def send(message: Message) -> None:
+        nonlocal delivered, largest
+        if message["type"] == "http.response.body":
+            delivered += 1
+            largest = max(largest, len(message["body"]))
+            lag.append(produced - delivered)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": []}
+    await with_fragments(app, notice())(scope, receive_nothing, send)
+    assert delivered == count + 1
+    assert max(lag) <= 0  # each chunk leaves before the app makes the next
+    assert largest <= len(chunk) + len(NOTICE) + 32
