@@ -1,0 +1,212 @@
+"""The `antechamber` command: ask the browser policy questions from a shell, or run the demo.
+
+    antechamber check "Mozilla/5.0 ... Chrome/118.0.0.0 Safari/537.36" [--supported QUERY] [--json]
+    antechamber browsers "defaults"          # one version per line, as `npx browserslist`
+    antechamber share [--region DE]          # the usage table the upgrade page shows
+    antechamber demo [--host 127.0.0.1] [--port 8000]
+
+Exit status: 0 on success; for `check`, 1 when the browser is outdated under the policy; 2 for a
+usage error, a query browserslist would reject or a region without usage data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_OUTDATED = 1
+EXIT_USAGE = 2
+
+_FIELDS = ("family", "agent", "version", "is_bot", "is_mobile", "verdict")
+
+
+class _Failure(Exception):
+    """A user's mistake, reported on stderr with exit status 2 (no traceback)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with `argv` (default: `sys.argv[1:]`); returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args, sys.stdout)
+    except _Failure as error:
+        print(f"antechamber {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    from antechamber.browsers.caniuse import CANIUSE_VERSION
+
+    parser = argparse.ArgumentParser(
+        prog="antechamber",
+        description="Browser policy (browserslist, caniuse usage data) and the demo site.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()} (caniuse {CANIUSE_VERSION})"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="the verdict for one User-Agent",
+        description="Judge one User-Agent as the gate would. Exit status 1 when it is outdated.",
+    )
+    check.add_argument("user_agent", metavar="USER_AGENT", help="the User-Agent header, quoted")
+    check.add_argument(
+        "--supported",
+        metavar="QUERY",
+        default="defaults",
+        help='a browserslist query, the preset "modern", or a JSON mapping of minimum versions '
+        """such as '{"chrome": "120", "ie": false}' (default: "defaults")""",
+    )
+    check.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="a request header such as a Client Hint ('Sec-CH-UA: ...'); repeatable",
+    )
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.set_defaults(run=_check)
+
+    browsers = commands.add_parser(
+        "browsers",
+        help="the browser versions a browserslist query selects",
+        description="Print the versions a browserslist query selects, one per line, in the "
+        "format and order of `npx browserslist`.",
+    )
+    browsers.add_argument("query", metavar="QUERY", help='a browserslist query, e.g. "defaults"')
+    browsers.set_defaults(run=_browsers)
+
+    share = commands.add_parser(
+        "share",
+        help="the browser usage table the upgrade page shows",
+        description=f"Browser usage shares by brand from caniuse {CANIUSE_VERSION}.",
+    )
+    share.add_argument(
+        "--region",
+        default="alt-ww",
+        metavar="XX",
+        help="a country code (DE, UA ...) or a caniuse group (alt-ww: world, alt-eu: Europe); "
+        "default alt-ww",
+    )
+    share.set_defaults(run=_share)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the demo news site",
+        description="Serve the demo news site (local stand-in partners, no request leaves the "
+        "machine) with a development secret generated for the run.",
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("antechamber")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return "unknown"
+
+
+def _supported(text: str) -> str | dict[str, Any]:
+    if not text.lstrip().startswith("{"):
+        return text
+    try:
+        mapping = json.loads(text)
+    except ValueError as error:
+        raise _Failure(f"--supported looks like JSON but does not parse: {error}") from None
+    if not isinstance(mapping, dict):
+        raise _Failure(f"--supported must be a query or a JSON object; got {text!r}")
+    return mapping
+
+
+def _headers(lines: Sequence[str]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            raise _Failure(f"--header must look like 'Name: value'; got {line!r}")
+        headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from antechamber.browsers.policy import BrowserPolicy
+
+    supported = _supported(args.supported)
+    try:
+        policy = BrowserPolicy(supported)
+    except ValueError as error:  # BrowserslistError is a ValueError
+        raise _Failure(str(error)) from None
+    info = policy.inspect(args.user_agent, _headers(args.header) or None)
+    result: dict[str, Any] = {name: getattr(info, name) for name in _FIELDS}
+    result["supported"] = supported
+    if args.json:
+        out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        version = f" {info.version}" if info.version else ""
+        agent = f"{info.agent} {info.version}" if info.agent and info.version else info.agent
+        kinds = [kind for kind, flag in (("bot", info.is_bot), ("mobile", info.is_mobile)) if flag]
+        rows = [
+            ("browser", f"{info.family}{version}"),
+            ("agent", agent or "-"),
+            ("kind", ", ".join(kinds) or "desktop"),
+            ("policy", json.dumps(supported) if isinstance(supported, dict) else supported),
+            ("verdict", info.verdict),
+        ]
+        for label, value in rows:
+            out.write(f"{label + ':':<9}{value}\n")
+    return EXIT_OUTDATED if info.verdict == "outdated" else EXIT_OK
+
+
+def _browsers(args: argparse.Namespace, out: TextIO) -> int:
+    from antechamber.browsers.browserslist import BrowserslistError, browserslist
+
+    try:
+        selected = browserslist(args.query)
+    except BrowserslistError as error:
+        raise _Failure(str(error)) from None
+    for entry in selected:
+        out.write(entry + "\n")
+    return EXIT_OK
+
+
+def _share(args: argparse.Namespace, out: TextIO) -> int:
+    from antechamber.browsers.caniuse import CANIUSE_VERSION
+    from antechamber.browsers.shares import brand_shares
+
+    try:
+        shares = brand_shares(args.region)
+    except ValueError as error:
+        raise _Failure(str(error)) from None
+    rows = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+    width = max((len(brand) for brand, _ in rows), default=7)
+    out.write(f"Browser usage, region {args.region} (caniuse {CANIUSE_VERSION})\n")
+    for brand, share in rows:
+        out.write(f"{brand:<{width}}  {share:6.2f} %\n")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from antechamber.demo import serve
+
+    serve(host=args.host, port=args.port)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
