@@ -1,0 +1,28 @@
+"""Cookie consent: the signed state, the banner, server-side enforcement and records.
+
+from antechamber.consent import CookieConsentMiddleware, banner_html
+"""
+
+from antechamber.consent.banner import banner_html, consent_head_html, google_consent
+from antechamber.consent.middleware import CookieConsentMiddleware
+from antechamber.consent.records import (
+    ConsentRecord,
+    ConsentStore,
+    ConsentStoreError,
+    LoggingConsentStore,
+    SQLiteConsentStore,
+)
+from antechamber.consent.state import ConsentState
+
+__all__ = [
+    "ConsentRecord",
+    "ConsentState",
+    "ConsentStore",
+    "ConsentStoreError",
+    "CookieConsentMiddleware",
+    "LoggingConsentStore",
+    "SQLiteConsentStore",
+    "banner_html",
+    "consent_head_html",
+    "google_consent",
+]

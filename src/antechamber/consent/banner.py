@@ -1,0 +1,215 @@
+"""The consent banner, the preferences page and the Google Consent Mode signals.
+
+The banner is rendered once per language and kind of state and kept; per request only the page's
+own path is put into it (the `next` of its forms), escaped.
+
+Google Consent Mode v2 mapping (the same for `default` and `update`):
+
+    ad_storage, ad_user_data, ad_personalization   <- category "advertising"
+    analytics_storage                              <- category "analytics"
+    functionality_storage, personalization_storage <- category "preferences"
+    security_storage                               <- always "granted" (strictly necessary)
+
+A category the settings do not declare maps to "denied"; GPC denies the advertising types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from antechamber.consent.state import ConsentState
+from antechamber.pages import Pages
+from antechamber.settings import Partner, Settings
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+
+__all__ = ["ConsentPages", "banner_html", "consent_head_html", "google_consent"]
+
+# Where the middleware leaves itself on the scope, for `banner_html` in the app's templates.
+SCOPE_KEY = "antechamber.consent"
+
+_NEXT = "\x00antechamber-next\x00"
+_NEXT_QUERY = "\x00antechamber-next-query\x00"
+
+GOOGLE_CONSENT_TYPES: dict[str, str | None] = {
+    "ad_storage": "advertising",
+    "ad_user_data": "advertising",
+    "ad_personalization": "advertising",
+    "analytics_storage": "analytics",
+    "functionality_storage": "preferences",
+    "personalization_storage": "preferences",
+    "security_storage": None,
+}
+
+
+def google_consent(state: ConsentState) -> dict[str, str]:
+    """Google Consent Mode v2 values for a state (see the module docstring for the mapping)."""
+    return {
+        name: "granted" if category is None or state.categories.get(category) else "denied"
+        for name, category in GOOGLE_CONSENT_TYPES.items()
+    }
+
+
+def _json_for_script(data: Any) -> str:
+    # Inside <script type="application/json"> only "</" could end the element early.
+    text = json.dumps(data, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class ConsentPages:
+    """Renders what the consent manager shows; built once by the middleware."""
+
+    def __init__(self, settings: Settings, pages: Pages, undecided: ConsentState) -> None:
+        self.settings = settings
+        self.undecided = undecided
+        self.consent = settings.consent
+        self.pages = pages
+        self.prefix = settings.route_prefix
+        self.partners_by_category: dict[str, list[Partner]] = {}
+        for partner in self.consent.partners:
+            self.partners_by_category.setdefault(partner.category, []).append(partner)
+        self._fragments: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._banner_hashes: dict[str, str] = {}
+
+    # -- data for scripts -------------------------------------------------------------------------
+
+    def state_json(self, state: ConsentState) -> dict[str, Any]:
+        """The state as `GET {prefix}/consent` answers it (plus Consent Mode values when on)."""
+        data = state.to_json()
+        if self.consent.google_consent_mode:
+            data["google_consent"] = google_consent(state)
+        return data
+
+    # -- the banner -------------------------------------------------------------------------------
+
+    def fragment(self, state: ConsentState, locale: str, next_path: str) -> str:
+        """The markup inserted into a page: the banner for an undecided visitor, and always the
+        "Cookie settings" link (hidden while the banner shows)."""
+        key = (
+            locale,
+            state.decided,
+            state.gpc,
+            tuple(sorted(k for k, v in state.categories.items() if v)),
+            tuple(sorted(k for k, v in state.partners.items() if v)),
+        )
+        template = self._fragments.get(key)
+        if template is None:
+            data = {
+                "prefix": self.prefix,
+                "decided": state.decided,
+                "categories": dict(state.categories),
+                "partners": dict(state.partners),
+                "gpc": state.gpc,
+                "google_consent_mode": self.consent.google_consent_mode,
+            }
+            if self.consent.google_consent_mode:
+                data["google_consent"] = google_consent(state)
+            template = self.pages.render(
+                "consent/banner.html",
+                locale,
+                show_banner=not state.decided,
+                gpc=state.gpc,
+                banner_text=self.consent.banner_text,
+                policy_url=self.consent.policy_url,
+                data_json=Markup(_json_for_script(data)),  # noqa: S704 - escaped for <script>
+                next=_NEXT,
+                next_query=_NEXT_QUERY,
+            )
+            self._fragments[key] = template
+            if len(self._fragments) > 512:
+                self._fragments.popitem(last=False)
+        return template.replace(_NEXT, html.escape(next_path)).replace(
+            _NEXT_QUERY, html.escape(quote(next_path, safe="/"))
+        )
+
+    def banner_hash(self, locale: str) -> str:
+        """A hash of what the banner said (text, policy link, revision) in a locale, for records:
+        it shows which wording a recorded choice answered."""
+        digest = self._banner_hashes.get(locale)
+        if digest is None:
+            # The banner as an undecided visitor gets it: its own text, the site's override or
+            # template, the policy link; plus the revision the choice is recorded under.
+            shown = self.fragment(self.undecided, locale, "/")
+            material = f"{self.consent.revision}\n{locale}\n{shown}"
+            digest = hashlib.sha256(material.encode("utf-8")).hexdigest()
+            self._banner_hashes[locale] = digest
+        return digest
+
+    # -- the preferences page ---------------------------------------------------------------------
+
+    def preferences(
+        self, state: ConsentState, locale: str, next_path: str, *, saved: bool = False
+    ) -> str:
+        decided_on = ""
+        if state.decided_at is not None:
+            decided_on = format_date(state.decided_at.date(), format="long", locale=locale)
+        return self.pages.render(
+            "consent/preferences.html",
+            locale,
+            state=state,
+            saved=saved,
+            decided_on=decided_on,
+            categories=self.consent.categories,
+            partners_by_category=self.partners_by_category,
+            policy_url=self.consent.policy_url,
+            next=next_path,
+        )
+
+    # -- Google Consent Mode ----------------------------------------------------------------------
+
+    def gcm_script(self, state: ConsentState) -> str:
+        """`{prefix}/gcm.js`: Consent Mode's `default` for this visitor, to load before any tag."""
+        values: dict[str, Any] = dict(google_consent(state))
+        if not state.decided:
+            values["wait_for_update"] = 500  # the banner's answer may come in a moment
+        return (
+            "window.dataLayer=window.dataLayer||[];"
+            "(function(){function gtag(){window.dataLayer.push(arguments);}"
+            f'gtag("consent","default",{_json_for_script(values)});}})();\n'
+        )
+
+
+def _scope_of(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Mapping[str, Any]:
+    scope = getattr(request_or_scope, "scope", request_or_scope)
+    if not isinstance(scope, Mapping):
+        raise TypeError(f"expected a Starlette request or an ASGI scope; got {request_or_scope!r}")
+    return scope
+
+
+def banner_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
+    """The banner (or, once decided, the "Cookie settings" link) for `banner="manual"` sites.
+
+        templates.env.globals["consent_banner"] = banner_html
+        {{ consent_banner(request) }}       {# in the page, e.g. just before </body> #}
+
+    Empty markup when `CookieConsentMiddleware` did not handle this request.
+    """
+    scope = _scope_of(request_or_scope)
+    middleware = scope.get(SCOPE_KEY)
+    if middleware is None:
+        return Markup("")
+    return Markup(middleware.render_fragment(scope))  # noqa: S704 - rendered with autoescape
+
+
+def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
+    """With `google_consent_mode`, the `<script src>` that sets Consent Mode's defaults.
+
+    Put it in `<head>` before any Google tag: a default must precede the tags it governs.
+    """
+    scope = _scope_of(request_or_scope)
+    middleware = scope.get(SCOPE_KEY)
+    if middleware is None or not middleware.settings.consent.google_consent_mode:
+        return Markup("")
+    return Markup(  # noqa: S704 - a fixed URL
+        f'<script src="{html.escape(middleware.settings.route_prefix)}/gcm.js"></script>'
+    )

@@ -1,0 +1,468 @@
+"""`CookieConsentMiddleware`: the consent half of antechamber as one pure ASGI middleware."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from antechamber.assets import serve_static
+from antechamber.consent.banner import SCOPE_KEY, ConsentPages
+from antechamber.consent.enforce import (
+    CookieMatcher,
+    CookieRules,
+    deletion_headers,
+    request_cookie_names,
+)
+from antechamber.consent.records import ConsentRecord, ConsentStore, open_store
+from antechamber.consent.security import is_same_origin, safe_next
+from antechamber.consent.state import ConsentCodec, ConsentState, StoredChoice, cookie_pattern
+from antechamber.html import Fragment, add_fragment, add_vary, run_with_fragments
+from antechamber.pages import Pages
+from antechamber.settings import Settings
+
+__all__ = ["CookieConsentMiddleware"]
+
+logger = logging.getLogger("antechamber.consent")
+
+ACTIONS = ("accept_all", "reject_all", "save")
+_FORM = "application/x-www-form-urlencoded"
+_JSON = "application/json"
+_MAX_FIELDS = 200
+_COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+# Our own pages may be strict: no inline anything, no framing (a framed banner invites
+# clickjacked consent), forms only to ourselves.
+_PAGE_CSP = (
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'; "
+    "object-src 'none'"
+)
+_NO_STORE = "no-store"
+
+Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class CookieConsentMiddleware:
+    """Asks for, keeps and enforces the visitor's cookie consent, in front of any ASGI app.
+
+        app = CookieConsentMiddleware(app, settings=Settings(secret_key="...", consent={...}))
+        # in the app: request.state.consent.granted("analytics")
+
+    Per request it reads the signed consent cookie into `scope["state"]["consent"]`, inserts the
+    banner (`banner="inject"`) into HTML pages, and removes `Set-Cookie` headers the visitor has
+    not consented to. Its own endpoints live under `route_prefix`: `/consent` (GET the state,
+    POST a choice), `/preferences`, `/gcm.js` and `/static/...`.
+
+    `clock` (seconds since the epoch) is for tests; `store` replaces the one `consent.log` names,
+    e.g. with a PostgreSQL store (anything with `async record(rec)` and `close()`).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.time,
+        store: ConsentStore | None = None,
+    ) -> None:
+        self.app = app
+        self.settings = settings if settings is not None else Settings()
+        consent = self.settings.consent
+        self.enabled = consent.enabled
+        self.clock = clock
+        if not self.enabled:
+            return
+        self.codec = ConsentCodec(consent, self.settings.secret_keys, clock=clock)
+        self.rules = CookieRules(consent)
+        self.enforce = consent.enforce_cookies and bool(self.rules.patterns)
+        self.pages = Pages(self.settings)
+        self.views = ConsentPages(self.settings, self.pages, self.codec.undecided[False])
+        self.store = store if store is not None else open_store(consent.log)
+        self.honor_gpc = consent.honor_gpc
+        self.inject = consent.banner == "inject"
+        self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if self.honor_gpc else ()))
+        self.max_body = consent.max_body_size
+        self.cookie_marker = consent.cookie_name.encode("ascii") + b"="
+        self.cookie_regex = cookie_pattern(consent.cookie_name)
+        self.prefix = self.settings.route_prefix
+        self.root = self.prefix + "/"
+        self.static_root = self.prefix + "/static/"
+        self.routes: dict[str, Handler] = {
+            self.prefix + "/consent": self._consent_endpoint,
+            self.prefix + "/preferences": self._preferences_endpoint,
+            self.prefix + "/gcm.js": self._gcm_endpoint,
+        }
+        self.cookie_flags = f"; Max-Age={consent.max_age}; Path={consent.path}; HttpOnly"
+        self.cookie_flags += f"; SameSite={consent.same_site.capitalize()}"
+        if consent.domain:
+            self.cookie_flags += f"; Domain={consent.domain}"
+        self.https_only = consent.https_only
+        self.delete_paths = list(dict.fromkeys(consent.delete_paths or [consent.path]))
+        self.delete_domains: list[str | None] = [None, *dict.fromkeys(consent.delete_domains)]
+        self.ip_key = hmac.new(
+            self.settings.secret_keys[0].encode("utf-8"), b"antechamber.consent.ip", "sha256"
+        ).digest()
+
+    # -- per request ------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.enabled or scope["type"] != "http":
+            if self.enabled and scope["type"] == "lifespan" and self.store is not None:
+                send = functools.partial(self._lifespan_send, send)
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if path.startswith(self.root):
+            handler = self.routes.get(path)
+            if handler is not None:
+                await handler(scope, receive, send)
+                return
+            if path.startswith(self.static_root):
+                await serve_static(path[len(self.static_root) :], scope, receive, send)
+                return
+        state, _ = self._read(scope)
+        scope.setdefault("state", {})["consent"] = state
+        scope[SCOPE_KEY] = self
+        if self.enforce:
+            matcher = self.rules.refused(state)
+            if matcher:
+                send = functools.partial(self._enforcing_send, send, matcher)
+        if self.inject:
+            await run_with_fragments(self._app_with_banner, scope, receive, send)
+        else:
+            await run_with_fragments(self.app, scope, receive, send)
+
+    async def _app_with_banner(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Registered here, inside run_with_fragments: only then does the list exist when this
+        # middleware is the outermost antechamber layer.
+        add_fragment(
+            scope, Fragment(functools.partial(self.render_fragment, scope), vary=self.vary)
+        )
+        await self.app(scope, receive, send)
+
+    def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
+        cookie: bytes | None = None
+        gpc = False
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                cookie = value if cookie is None else cookie + b"; " + value
+            elif name == b"sec-gpc":
+                gpc = value.strip() == b"1"
+        gpc = gpc and self.honor_gpc
+        value = None
+        if cookie is not None and self.cookie_marker in cookie:
+            found = self.cookie_regex.findall(cookie)
+            # Two consent cookies (another path, or one tossed in from a sibling domain): we
+            # cannot tell which is ours, so neither counts.
+            if len(found) == 1:
+                value = found[0].strip().strip(b'"')
+        return self.codec.read(value, gpc)
+
+    async def _enforcing_send(self, send: Send, matcher: CookieMatcher, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers, removed = self.rules.filter_set_cookie(list(message["headers"]), matcher)
+            if removed:
+                message = {**message, "headers": headers}
+                add_vary(MutableHeaders(scope=message), "Cookie")
+        await send(message)
+
+    async def _lifespan_send(self, send: Send, message: Message) -> None:
+        if message["type"] == "lifespan.shutdown.complete" and self.store is not None:
+            self.store.close()
+        await send(message)
+
+    def render_fragment(self, scope: Scope) -> str:
+        """The banner markup for this request (what `banner_html` returns)."""
+        state = scope.get("state", {}).get("consent")
+        if not isinstance(state, ConsentState):
+            state, _ = self._read(scope)
+        headers = Headers(scope=scope)
+        locale = self.pages.negotiate(headers.get("accept-language"))
+        return self.views.fragment(state, locale, _current_path(scope))
+
+    # -- endpoints --------------------------------------------------------------------------------
+
+    async def _consent_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"]
+        if method in ("GET", "HEAD"):
+            state, _ = self._read(scope)
+            response: Response = JSONResponse(
+                self.views.state_json(state), headers=self._private_headers()
+            )
+        elif method == "POST":
+            response = await self._choose(scope, receive)
+        else:
+            response = PlainTextResponse(
+                "Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD, POST"}
+            )
+        await response(scope, receive, send)
+
+    async def _preferences_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in ("GET", "HEAD"):
+            response: Response = PlainTextResponse(
+                "Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"}
+            )
+        else:
+            state, _ = self._read(scope)
+            headers = Headers(scope=scope)
+            locale = self.pages.negotiate(headers.get("accept-language"))
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")[:4096]))
+            page = self.views.preferences(state, locale, safe_next(query.get("next")))
+            response = Response(
+                page,
+                media_type="text/html",
+                headers={
+                    **self._private_headers(),
+                    "Content-Security-Policy": _PAGE_CSP,
+                    "Content-Language": locale.replace("_", "-"),
+                },
+            )
+        await response(scope, receive, send)
+
+    async def _gcm_endpoint(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state, _ = self._read(scope)
+        response = Response(
+            self.views.gcm_script(state),
+            media_type="text/javascript",
+            headers={**self._private_headers(), "X-Content-Type-Options": "nosniff"},
+        )
+        await response(scope, receive, send)
+
+    def _private_headers(self) -> dict[str, str]:
+        return {"Cache-Control": _NO_STORE, "Vary": ", ".join(self.vary)}
+
+    # -- a choice ---------------------------------------------------------------------------------
+
+    async def _choose(self, scope: Scope, receive: Receive) -> Response:
+        headers = Headers(scope=scope)
+        media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        as_json = media_type == _JSON
+        try:
+            if not is_same_origin(headers, scope.get("scheme", "http")):
+                raise _BadRequest(403, "Cross-site consent requests are refused.")
+            if media_type not in (_FORM, _JSON):
+                raise _BadRequest(
+                    415, f"Send the choice as {_FORM} or {_JSON}, not {media_type or 'nothing'}."
+                )
+            body = await self._read_body(scope, receive, headers)
+            action, categories, partners, next_path = self._parse(body, as_json)
+        except _BadRequest as error:
+            return self._error(error.status, error.message, as_json)
+
+        _, previous = self._read(scope)
+        gpc = self.honor_gpc and headers.get("sec-gpc", "").strip() == "1"
+        choice = self.codec.choose(
+            action,
+            categories=categories,
+            partners=partners,
+            gpc=gpc,
+            consent_id=previous.consent_id if previous else None,
+        )
+        state = self.codec.state(choice, gpc)
+        locale = self.pages.negotiate(headers.get("accept-language"))
+        if self.store is not None:
+            record = self._record(scope, headers, action, state, locale)
+            try:
+                await self.store.record(record)
+            except Exception:
+                # Not recorded means not confirmed: no cookie, and the visitor is told so.
+                logger.exception(
+                    "consent record %s could not be stored; the choice was refused with 503",
+                    record.consent_id,
+                )
+                return self._error(
+                    503,
+                    "Your choice could not be recorded just now, so it was not saved. "
+                    "Please try again in a moment.",
+                    as_json,
+                )
+
+        secure = self.https_only if self.https_only is not None else scope["scheme"] == "https"
+        cookie = (
+            f"{self.settings.consent.cookie_name}={self.codec.dumps(choice)}{self.cookie_flags}"
+        )
+        if secure:
+            cookie += "; Secure"
+        set_cookies = [(b"set-cookie", cookie.encode("latin-1"))]
+        set_cookies += self._deletions(headers, state, secure)
+
+        if as_json:
+            response: Response = JSONResponse(
+                self.views.state_json(state), headers=self._private_headers()
+            )
+        else:
+            response = Response(
+                status_code=303, headers={"Location": next_path, "Cache-Control": _NO_STORE}
+            )
+        response.raw_headers.extend(set_cookies)
+        return response
+
+    def _deletions(
+        self, headers: Headers, state: ConsentState, secure: bool
+    ) -> list[tuple[bytes, bytes]]:
+        """Set-Cookie lines deleting the refused cookies this request carries (withdrawal)."""
+        if not self.settings.consent.enforce_cookies or not self.rules.patterns:
+            return []
+        matcher = self.rules.refused(state)
+        carried = "; ".join(headers.getlist("cookie"))
+        names = [
+            name
+            for name in request_cookie_names(carried)
+            if name != self.settings.consent.cookie_name
+            and _COOKIE_NAME.match(name)
+            and matcher.matches(name)
+        ]
+        if not names:
+            return []
+        return deletion_headers(
+            names, paths=self.delete_paths, domains=self.delete_domains, secure=secure
+        )
+
+    def _record(
+        self, scope: Scope, headers: Headers, action: str, state: ConsentState, locale: str
+    ) -> ConsentRecord:
+        client = scope.get("client")
+        ip_hash = None
+        if client:
+            ip_hash = hmac.new(self.ip_key, str(client[0]).encode("utf-8"), "sha256").hexdigest()
+        assert state.consent_id is not None  # a decided state always has one
+        return ConsentRecord(
+            consent_id=state.consent_id,
+            recorded_at=datetime.fromtimestamp(self.clock(), UTC).isoformat(),
+            action=action,
+            revision=state.revision,
+            categories=dict(state.categories),
+            partners=dict(state.partners),
+            gpc=state.gpc,
+            ip_hash=ip_hash,
+            banner_hash=self.views.banner_hash(locale),
+            locale=locale,
+            user_agent=headers.get("user-agent", "")[:512] or None,
+        )
+
+    async def _read_body(self, scope: Scope, receive: Receive, headers: Headers) -> bytes:
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise _BadRequest(400, "The Content-Length header is not a number.")
+            if int(length) > self.max_body:
+                raise _BadRequest(413, f"The choice must be at most {self.max_body} bytes.")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _BadRequest(400, "The request ended before its body.")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise _BadRequest(413, f"The choice must be at most {self.max_body} bytes.")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def _parse(self, body: bytes, as_json: bool) -> tuple[str, list[str], list[str] | None, str]:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _BadRequest(400, "The body is not valid UTF-8.") from None
+        fields: Mapping[str, Any]
+        if as_json:
+            try:
+                data = json.loads(text) if text.strip() else None
+            except ValueError as error:
+                raise _BadRequest(400, f"The body is not valid JSON: {error}.") from None
+            if not isinstance(data, dict):
+                raise _BadRequest(
+                    400, 'The JSON body must be an object such as {"action": "save"}.'
+                )
+            fields = data
+        else:
+            try:
+                pairs = parse_qsl(
+                    text,
+                    keep_blank_values=True,
+                    strict_parsing=False,
+                    max_num_fields=_MAX_FIELDS,
+                    errors="strict",
+                )
+            except (ValueError, UnicodeDecodeError):
+                raise _BadRequest(400, "The form is malformed or has too many fields.") from None
+            form: dict[str, Any] = {}
+            for key, value in pairs:
+                if key in ("categories", "partners"):
+                    form.setdefault(key, [])
+                    if value:
+                        form[key].append(value)
+                else:
+                    form[key] = value
+            fields = form
+
+        action = fields.get("action")
+        if action not in ACTIONS:
+            raise _BadRequest(
+                400, f"action must be one of {', '.join(ACTIONS)}; got {_short(action)}."
+            )
+        categories = self._keys(
+            fields.get("categories", []), "categories", self.codec.category_keys
+        )
+        partners_field = fields.get("partners")
+        partners = (
+            None
+            if partners_field is None
+            else self._keys(partners_field, "partners", frozenset(self.codec.partner_category))
+        )
+        next_field = fields.get("next")
+        if next_field is not None and not isinstance(next_field, str):
+            raise _BadRequest(400, "next must be a path such as /articles/1.")
+        return str(action), categories, partners, safe_next(next_field)
+
+    @staticmethod
+    def _keys(value: Any, field: str, known: frozenset[str]) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _BadRequest(400, f"{field} must be a list of keys.")
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise _BadRequest(
+                400,
+                f"unknown {field}: {', '.join(_short(u) for u in unknown[:5])}; "
+                f"known: {', '.join(sorted(known)) or 'none'}.",
+            )
+        return list(value)
+
+    def _error(self, status: int, message: str, as_json: bool) -> Response:
+        headers = {"Cache-Control": _NO_STORE}
+        if as_json:
+            return JSONResponse({"error": message}, status_code=status, headers=headers)
+        return PlainTextResponse(message, status_code=status, headers=headers)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _current_path(scope: Scope) -> str:
+    """This page's path and query, percent-encoded: where the banner's forms come back to."""
+    path = quote(scope["path"], safe="/:@!$&'()*+,;=-._~")
+    query = scope.get("query_string", b"")
+    if query:
+        path += "?" + query.decode("latin-1")
+    return safe_next(path)

@@ -1,0 +1,292 @@
+"""The visitor's consent: `ConsentState`, and the signed cookie that carries it.
+
+The cookie value is a short text payload signed with itsdangerous:
+
+    1.<revision>.<consent id>.<unix time>.<g if chosen under GPC>.<categories>.<partners>
+
+where categories and partners are the *granted* keys joined by `~` (required categories are never
+stored: they are always granted). Everything not listed is refused, so a category added to the
+settings later reads as refused until the visitor chooses again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+from itsdangerous import BadSignature, Signer
+
+from antechamber.settings import ConsentSettings
+
+__all__ = ["ConsentCodec", "ConsentState", "StoredChoice"]
+
+SALT = "antechamber.consent"
+FORMAT = "1"
+# Browsers keep about 4 KB per cookie; anything longer was not written by us.
+MAX_COOKIE_LENGTH = 4096
+GPC_CATEGORIES = frozenset({"advertising"})
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentState:
+    """What the visitor agreed to, as `request.state.consent`.
+
+        if request.state.consent.granted("analytics"):
+            ...  # load the analytics integration
+        request.state.consent.decided      # False until the visitor has chosen
+        request.state.consent.to_json()    # what GET {prefix}/consent answers
+
+    `granted(key)` takes a category or a partner key; unknown keys are refused. Required
+    categories are always granted; an undecided visitor has nothing else. `gpc` is True when the
+    request carried `Sec-GPC: 1` and the setting `honor_gpc` let it deny advertising. The
+    mappings are read-only because one state object may be shared by many requests.
+    """
+
+    decided: bool
+    categories: Mapping[str, bool]
+    partners: Mapping[str, bool]
+    gpc: bool
+    consent_id: str | None
+    revision: int
+    decided_at: datetime | None
+    expires_at: datetime | None
+
+    def granted(self, key: str) -> bool:
+        """Whether the category or partner `key` may be used; False for unknown keys."""
+        return self.categories.get(key, False) or self.partners.get(key, False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The state as JSON-ready data (datetimes as ISO 8601 in UTC)."""
+        return {
+            "decided": self.decided,
+            "categories": dict(self.categories),
+            "partners": dict(self.partners),
+            "gpc": self.gpc,
+            "consent_id": self.consent_id,
+            "revision": self.revision,
+            "decided_at": _iso(self.decided_at),
+            "expires_at": _iso(self.expires_at),
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChoice:
+    """One choice as the cookie carries it (granted, non-required keys only)."""
+
+    revision: int
+    consent_id: str
+    decided_at: int
+    gpc: bool
+    categories: frozenset[str]
+    partners: frozenset[str]
+
+
+class ConsentCodec:
+    """Signs and reads consent cookies and turns choices into `ConsentState`s.
+
+    Everything per request is a lookup: the signer is built once, verified cookie values are kept
+    in a bounded LRU (a valid signature stays valid for the same value and keys), and the states
+    built from a choice are kept with it. Expiry is still checked on every read, against the
+    signed time of the choice.
+    """
+
+    def __init__(
+        self,
+        settings: ConsentSettings,
+        secret_keys: list[str],
+        *,
+        clock: Callable[[], float],
+        cache_size: int = 4096,
+    ) -> None:
+        if not secret_keys:
+            raise ValueError("consent needs secret_key: at least one signing key")
+        self.settings = settings
+        self.clock = clock
+        self.max_age = settings.max_age
+        self.revision = settings.revision
+        # itsdangerous signs with its *last* key; ours lists the signing key first.
+        self.signer = Signer(
+            list(reversed(secret_keys)),
+            salt=SALT,
+            key_derivation="hmac",
+            digest_method=hashlib.sha256,
+        )
+        self.required = tuple(c.key for c in settings.categories if c.required)
+        self.optional = tuple(c.key for c in settings.categories if not c.required)
+        self.category_keys = frozenset(self.required + self.optional)
+        self.partner_category = {p.key: p.category for p in settings.partners}
+        self.gpc_categories = GPC_CATEGORIES & self.category_keys
+        self._cache: OrderedDict[bytes, tuple[StoredChoice, dict[bool, ConsentState]]] = (
+            OrderedDict()
+        )
+        self._cache_size = cache_size
+        self.undecided = {gpc: self._undecided(gpc) for gpc in (False, True)}
+
+    # -- building states ------------------------------------------------------------------------
+
+    def _undecided(self, gpc: bool) -> ConsentState:
+        categories = {key: False for key in self.optional}
+        categories.update(dict.fromkeys(self.required, True))
+        partners = {
+            key: category in self.required for key, category in self.partner_category.items()
+        }
+        return ConsentState(
+            decided=False,
+            categories=MappingProxyType(categories),
+            partners=MappingProxyType(partners),
+            gpc=gpc,
+            consent_id=None,
+            revision=self.revision,
+            decided_at=None,
+            expires_at=None,
+        )
+
+    def state(self, choice: StoredChoice, gpc_now: bool) -> ConsentState:
+        """The state a stored choice gives for a request that does (not) carry GPC.
+
+        A choice made without the signal is overridden by a signal that arrives later (advertising
+        is denied again); a choice made *with* the signal present is the visitor's explicit word
+        and stands.
+        """
+        denied = self.gpc_categories if gpc_now and not choice.gpc else frozenset()
+        categories = dict.fromkeys(self.required, True)
+        for key in self.optional:
+            categories[key] = key in choice.categories and key not in denied
+        partners = {
+            key: categories.get(category, False)
+            and (category in self.required or key in choice.partners)
+            for key, category in self.partner_category.items()
+        }
+        return ConsentState(
+            decided=True,
+            categories=MappingProxyType(categories),
+            partners=MappingProxyType(partners),
+            gpc=gpc_now,
+            consent_id=choice.consent_id,
+            revision=choice.revision,
+            decided_at=datetime.fromtimestamp(choice.decided_at, UTC),
+            expires_at=datetime.fromtimestamp(choice.decided_at + self.max_age, UTC),
+        )
+
+    def choose(
+        self,
+        action: str,
+        *,
+        categories: Iterable[str] = (),
+        partners: Iterable[str] | None = None,
+        gpc: bool,
+        consent_id: str | None,
+    ) -> StoredChoice:
+        """A new choice. `accept_all` under GPC grants everything but what the signal denies;
+        `save` takes the ticked categories as they are (ticking advertising is the explicit opt-in
+        that overrides the signal). `partners=None` lets partners follow their category."""
+        if action == "accept_all":
+            granted = set(self.optional) - (self.gpc_categories if gpc else set())
+            chosen_partners = None
+        elif action == "reject_all":
+            granted = set()
+            chosen_partners = None
+        else:
+            granted = {key for key in categories if key in self.optional}
+            chosen_partners = None if partners is None else set(partners)
+        partner_keys = {
+            key
+            for key, category in self.partner_category.items()
+            if category in granted and (chosen_partners is None or key in chosen_partners)
+        }
+        return StoredChoice(
+            revision=self.revision,
+            consent_id=consent_id or secrets.token_urlsafe(12),
+            decided_at=int(self.clock()),
+            gpc=gpc,
+            categories=frozenset(granted),
+            partners=frozenset(partner_keys),
+        )
+
+    # -- the cookie -----------------------------------------------------------------------------
+
+    def dumps(self, choice: StoredChoice) -> str:
+        payload = ".".join(
+            (
+                FORMAT,
+                str(choice.revision),
+                choice.consent_id,
+                str(choice.decided_at),
+                "g" if choice.gpc else "",
+                "~".join(sorted(choice.categories)),
+                "~".join(sorted(choice.partners)),
+            )
+        )
+        value = self.signer.sign(payload).decode("ascii")
+        self._remember(value.encode("ascii"), choice)
+        return value
+
+    def read(self, value: bytes | None, gpc_now: bool) -> tuple[ConsentState, StoredChoice | None]:
+        """The state for a cookie value (None: no cookie). Never raises."""
+        if value is None:
+            return self.undecided[gpc_now], None
+        entry = self._cache.get(value)
+        if entry is None:
+            choice = self._verify(value)
+            if choice is None:
+                return self.undecided[gpc_now], None
+            entry = self._remember(value, choice)
+        else:
+            self._cache.move_to_end(value)
+        choice, states = entry
+        if self.clock() - choice.decided_at > self.max_age:
+            return self.undecided[gpc_now], None
+        state = states.get(gpc_now)
+        if state is None:
+            state = states[gpc_now] = self.state(choice, gpc_now)
+        return state, choice
+
+    def _remember(
+        self, value: bytes, choice: StoredChoice
+    ) -> tuple[StoredChoice, dict[bool, ConsentState]]:
+        entry: tuple[StoredChoice, dict[bool, ConsentState]] = (choice, {})
+        self._cache[value] = entry
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return entry
+
+    def _verify(self, value: bytes) -> StoredChoice | None:
+        if len(value) > MAX_COOKIE_LENGTH:
+            return None
+        try:
+            payload = self.signer.unsign(value).decode("ascii")
+        except (BadSignature, UnicodeDecodeError):
+            return None
+        parts = payload.split(".")
+        if len(parts) != 7 or parts[0] != FORMAT:
+            return None
+        _, revision, consent_id, decided_at, gpc, categories, partners = parts
+        if not (revision.isdigit() and decided_at.isdigit() and consent_id):
+            return None
+        if int(revision) != self.revision:
+            return None  # an older policy: the visitor must be asked again
+        return StoredChoice(
+            revision=int(revision),
+            consent_id=consent_id,
+            decided_at=int(decided_at),
+            gpc=gpc == "g",
+            categories=frozenset(k for k in categories.split("~") if k in self.category_keys),
+            partners=frozenset(k for k in partners.split("~") if k in self.partner_category),
+        )
+
+
+# `name=value` pairs of a Cookie header; the name must start the header or follow a `;`.
+def cookie_pattern(name: str) -> re.Pattern[bytes]:
+    """A regex finding every `name=value` of one cookie in a Cookie header."""
+    return re.compile(rb"(?:^|;)[ \t]*" + re.escape(name.encode("ascii")) + rb"=([^;]*)")
