@@ -12,6 +12,7 @@ usage error, a query browserslist would reject or a region without usage data.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -153,7 +154,9 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as error:  # BrowserslistError is a ValueError
         raise _Failure(str(error)) from None
     info = policy.inspect(args.user_agent, _headers(args.header) or None)
+    # The contract's fields first, then the detail (engine, OS, reason) BrowserInfo also has.
     result: dict[str, Any] = {name: getattr(info, name) for name in _FIELDS}
+    result.update((k, v) for k, v in dataclasses.asdict(info).items() if k not in result)
     result["supported"] = supported
     if args.json:
         out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -161,12 +164,15 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
         version = f" {info.version}" if info.version else ""
         agent = f"{info.agent} {info.version}" if info.agent and info.version else info.agent
         kinds = [kind for kind, flag in (("bot", info.is_bot), ("mobile", info.is_mobile)) if flag]
+        engine = f"{info.engine} {info.engine_version}" if info.engine else "-"
         rows = [
             ("browser", f"{info.family}{version}"),
             ("agent", agent or "-"),
+            ("engine", engine),
             ("kind", ", ".join(kinds) or "desktop"),
             ("policy", json.dumps(supported) if isinstance(supported, dict) else supported),
             ("verdict", info.verdict),
+            ("reason", info.reason or "-"),
         ]
         for label, value in rows:
             out.write(f"{label + ':':<9}{value}\n")
@@ -186,18 +192,27 @@ def _browsers(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _share(args: argparse.Namespace, out: TextIO) -> int:
-    from antechamber.browsers.caniuse import CANIUSE_VERSION
-    from antechamber.browsers.shares import brand_shares
+    from antechamber.browsers.caniuse import CANIUSE_VERSION, agents
+    from antechamber.browsers.shares import BRAND_AGENTS, brand_shares
+    from antechamber.browsers.upgrade import BRANDS
 
     try:
         shares = brand_shares(args.region)
     except ValueError as error:
         raise _Failure(str(error)) from None
-    rows = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-    width = max((len(brand) for brand, _ in rows), default=7)
-    out.write(f"Browser usage, region {args.region} (caniuse {CANIUSE_VERSION})\n")
-    for brand, share in rows:
-        out.write(f"{brand:<{width}}  {share:6.2f} %\n")
+    # The upgrade page's names where it has one, else caniuse's name of the brand's first agent.
+    names = {brand.key: brand.name for brand in BRANDS}
+    known = agents()
+    for key, brand_agents in BRAND_AGENTS.items():
+        if key not in names and brand_agents[0] in known:
+            names[key] = known[brand_agents[0]].browser
+    rows = [(names.get(key, key), key, share) for key, share in shares.items()]
+    width = max(len(name) for name, _, _ in rows)
+    out.write(
+        f"Browser usage in {args.region}, percent of page views (caniuse {CANIUSE_VERSION})\n"
+    )
+    for name, key, share in rows:
+        out.write(f"{name:<{width}}  {share:6.2f} %  ({key})\n")
     return EXIT_OK
 
 
