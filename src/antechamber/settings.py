@@ -442,6 +442,12 @@ class Settings(BaseSettings):
             _toml_path = Path(env_path)
             if not _toml_path.is_file():
                 raise ValueError(f"ANTECHAMBER_CONFIG names a missing file: {env_path!r}")
+        # Wrapped before validation so that no error message can echo a key.
+        key = values.get("secret_key")
+        if isinstance(key, str):
+            values["secret_key"] = SecretStr(key)
+        elif isinstance(key, list):
+            values["secret_key"] = [SecretStr(k) if isinstance(k, str) else k for k in key]
         _TOML_PATH.set(_toml_path)
         try:
             super().__init__(**values)
