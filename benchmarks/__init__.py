@@ -1,0 +1,1 @@
+"""antechamber's benchmarks: `scripts/bench` (or `python -m benchmarks`), see __main__.py."""

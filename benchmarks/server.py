@@ -1,0 +1,190 @@
+"""Under a real server: uvicorn (uvloop, httptools, one worker) on 127.0.0.1, loaded by wrk.
+
+The bare app and antechamber run side by side, each in its own uvicorn process, and wrk
+(`-t1 -c32`, a few seconds) alternates between them, so each ratio compares runs made moments
+apart; the figure is the median of the per-pair ratios. The antechamber requests are the warm
+path: a current Chrome with its Client Hints, a valid consent cookie, the 1 KB HTML page.
+Consent choices are POSTed (a form, `action=accept_all`, Origin matching Host) by a wrk Lua script
+to a third server that records every choice in a temporary SQLite file; the rows are counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ._harness import Figure, Report, Unavailable, need
+from .apps import PAGE, chrome_headers, consent_cookie
+
+SECTION = "server"
+ROOT = Path(__file__).resolve().parents[1]
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def uvicorn(factory: str, env: dict[str, str] | None = None) -> Iterator[int]:
+    port = _free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"benchmarks.serve:{factory}",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                raise RuntimeError(f"uvicorn {factory} exited: {err[-2000:]}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn {factory} did not start listening")
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wrk(url: str, headers: list[tuple[str, str]], seconds: int, script: str | None = None) -> float:
+    cmd = [WRK, "-t1", "-c32", f"-d{seconds}s"]
+    for name, value in headers:
+        cmd += ["-H", f"{name}: {value}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"cannot read wrk's output:\n{out}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if bad:
+        raise RuntimeError(f"{bad.group(1)} error responses from {url}:\n{out}")
+    return float(match.group(1))
+
+
+def _check(port: int, headers: list[tuple[str, str]]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/page", headers=dict(headers))
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    if response.status != 200 or body != PAGE:
+        raise RuntimeError(
+            f"warm path answered {response.status} with {len(body)} B, "
+            f"not the untouched {len(PAGE)} B page"
+        )
+
+
+POST_SCRIPT = """\
+wrk.method = "POST"
+wrk.body = "action=accept_all&next=/"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Origin"] = "{origin}"
+"""
+
+
+def bench(report: Report, *, quick: bool) -> None:
+    need("antechamber", "Antechamber")
+    need("antechamber.consent", "CookieConsentMiddleware")
+    if not os.path.exists(WRK):
+        raise Unavailable("wrk is not installed")
+    seconds, pairs = (1, 1) if quick else (4, 3)
+    headers = [(k.title(), v) for k, v in chrome_headers()]
+    headers.append(("Cookie", consent_cookie()))
+    with uvicorn("bare_app") as bare_port, uvicorn("antechamber_app") as ach_port:
+        _check(ach_port, headers)
+        wrk(f"http://127.0.0.1:{bare_port}/page", headers, 1)  # warm both up
+        wrk(f"http://127.0.0.1:{ach_port}/page", headers, 1)
+        bare_rps, ach_rps = [], []
+        for _ in range(pairs):
+            bare_rps.append(wrk(f"http://127.0.0.1:{bare_port}/page", headers, seconds))
+            ach_rps.append(wrk(f"http://127.0.0.1:{ach_port}/page", headers, seconds))
+    ratio = statistics.median(a / b for a, b in zip(ach_rps, bare_rps, strict=True))
+    report.add(
+        Figure(
+            SECTION,
+            "bare Starlette HTML page under wrk (baseline)",
+            statistics.median(bare_rps),
+            "req/s",
+            note=" / ".join(f"{r:,.0f}" for r in bare_rps),
+        )
+    )
+    report.add(
+        Figure(
+            SECTION,
+            "antechamber warm path under wrk vs bare",
+            ratio,
+            "x",
+            0.8,
+            ">=",
+            note=f"{statistics.median(ach_rps):,.0f} req/s",
+        )
+    )
+
+    with tempfile.TemporaryDirectory(prefix="antechamber-bench-") as tmp:
+        db = Path(tmp) / "consent.db"
+        with uvicorn("consent_log_app", {"BENCH_CONSENT_DB": str(db)}) as port:
+            script = Path(tmp) / "post.lua"
+            script.write_text(POST_SCRIPT.format(origin=f"http://127.0.0.1:{port}"))
+            ua = [(k, v) for k, v in headers if k != "Cookie"]
+            url = f"http://127.0.0.1:{port}/_antechamber/consent"
+            rps = wrk(url, ua, seconds, str(script))
+        rows = 0
+        if db.exists():
+            with contextlib.closing(sqlite3.connect(db)) as conn:
+                rows = conn.execute("SELECT count(*) FROM consent_records").fetchone()[0]
+    report.add(
+        Figure(
+            SECTION,
+            "consent choice POSTs (signed cookie + SQLite record)",
+            rps,
+            "req/s",
+            note=f"{rps / statistics.median(bare_rps):.2f}x bare GET; {rows:,} records written",
+        )
+    )
+    if rows == 0:
+        report.info("warning: no consent records were written")
