@@ -1,1 +1,40 @@
-"""antechamber."""
+"""antechamber: browser compatibility and cookie consent in front of any ASGI app.
+
+    from antechamber import Antechamber, Settings
+    app = Antechamber(app, settings=Settings(secret_key="..."))
+"""
+
+from antechamber.browsers.browserslist import BrowserslistError, browserslist
+from antechamber.browsers.caniuse import CANIUSE_VERSION
+from antechamber.browsers.middleware import BrowserPolicyMiddleware
+from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
+from antechamber.consent import ConsentState, CookieConsentMiddleware, banner_html
+from antechamber.middleware import Antechamber
+from antechamber.settings import (
+    BrowserSettings,
+    Category,
+    ConsentSettings,
+    Partner,
+    Settings,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CANIUSE_VERSION",
+    "Antechamber",
+    "BrowserInfo",
+    "BrowserPolicy",
+    "BrowserPolicyMiddleware",
+    "BrowserSettings",
+    "BrowserslistError",
+    "Category",
+    "ConsentSettings",
+    "ConsentState",
+    "CookieConsentMiddleware",
+    "Partner",
+    "Settings",
+    "__version__",
+    "banner_html",
+    "browserslist",
+]
