@@ -1,0 +1,88 @@
+"""Helpers for the real-browser tests (the fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page
+
+from antechamber.settings import Settings
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """The running demo: where it answers and the settings it runs with."""
+
+    base_url: str
+    settings: Settings
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.route_prefix
+
+
+NewContext = Callable[..., BrowserContext]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+# Real User-Agent strings of browsers that `defaults` leaves out.
+IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+CHROME_49_XP = (
+    "Mozilla/5.0 (Windows NT 5.1) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/49.0.2623.112 Safari/537.36"
+)
+
+# Collects Content-Security-Policy violations from the moment a document starts, before any of
+# the page's own scripts. Added with add_init_script, which a CSP does not apply to.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push({
+    directive: event.violatedDirective, blocked: event.blockedURI,
+    source: event.sourceFile, line: event.lineNumber, sample: event.sample
+  });
+});
+"""
+
+
+def partner_patterns(settings: Settings, *categories: str) -> list[str]:
+    """The cookie names (with `*` prefixes) of the partners in `categories`."""
+    return [
+        pattern
+        for partner in settings.consent.partners
+        if partner.category in categories
+        for pattern in partner.cookies
+    ]
+
+
+def cookie_names(context: BrowserContext) -> set[str]:
+    return {cookie["name"] for cookie in context.cookies()}
+
+
+def matching(names: set[str], patterns: list[str]) -> set[str]:
+    """The names that some pattern matches (`_ga_*` is a prefix, as in the settings)."""
+    return {name for name in names if any(fnmatchcase(name, p) for p in patterns)}
+
+
+def settle(page: Page) -> None:
+    """Wait until the page and whatever its scripts load have finished."""
+    page.wait_for_load_state("networkidle")
+
+
+def stand_ins_that_ran(page: Page) -> list[str]:
+    ran: Any = page.evaluate("window.antechamberDemo ? window.antechamberDemo.ran : []")
+    return sorted(ran)
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
