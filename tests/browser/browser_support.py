@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -81,6 +82,22 @@ def settle(page: Page) -> None:
 def stand_ins_that_ran(page: Page) -> list[str]:
     ran: Any = page.evaluate("window.antechamberDemo ? window.antechamberDemo.ran : []")
     return sorted(ran)
+
+
+def wait_for_stand_ins(page: Page, *names: str, timeout: float = 10.0) -> list[str]:
+    """Wait until the named stand-ins ran; returns all that ran.
+
+    Polled with `evaluate` rather than `wait_for_function`, whose string predicates are eval'd
+    in the page and so are themselves refused under a strict Content-Security-Policy.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        ran = stand_ins_that_ran(page)
+        if set(names) <= set(ran):
+            return ran
+        if time.monotonic() > deadline:
+            raise AssertionError(f"stand-ins {sorted(names)} did not run; only {ran} did")
+        page.wait_for_timeout(100)
 
 
 def screenshot_path(name: str) -> Path:

@@ -16,6 +16,7 @@ from browser_support import (
     partner_patterns,
     settle,
     stand_ins_that_ran,
+    wait_for_stand_ins,
 )
 from playwright.sync_api import Locator, Page, expect
 
@@ -103,9 +104,7 @@ def test_accept_all_lets_the_partners_in_without_a_reload_and_nothing_leaves_the
 
     banner(page, demo_server).get_by_role("button", name="Accept all").click()
     # Same document: the gated scripts are switched on in place.
-    page.wait_for_function(
-        f"(window.antechamberDemo || {{ran: []}}).ran.length >= {len(EVERY_STAND_IN)}"
-    )
+    wait_for_stand_ins(page, *EVERY_STAND_IN)
     assert stand_ins_that_ran(page) == EVERY_STAND_IN
     expect(page.locator("#ad-slot .ad-creative")).to_be_visible()
     expect(page.locator("#sharebar").get_by_role("button", name="Copy link")).to_be_visible()
@@ -188,7 +187,7 @@ def test_global_privacy_control_is_honoured_and_said_so(
     assert state["categories"]["advertising"] is False
 
     region.get_by_role("button", name="Accept all").click()
-    page.wait_for_function("(window.antechamberDemo || {ran: []}).ran.includes('google-analytics')")
+    wait_for_stand_ins(page, "google-analytics")
     page.reload()
     settle(page)
     assert "meta-pixel" not in stand_ins_that_ran(page)
