@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from consent_helpers import client, make_app
 
@@ -117,7 +119,7 @@ async def test_a_body_over_the_limit_is_refused_with_413() -> None:
     async with client(make_app(max_body_size=1024)) as c:
         declared = await c.post(URL, data={"action": "save", "next": "/" + "a" * 2000})
 
-        async def chunks():  # type: ignore[no-untyped-def]
+        async def chunks() -> AsyncIterator[bytes]:
             yield b"action=save&next=/"
             for _ in range(100):
                 yield b"a" * 100

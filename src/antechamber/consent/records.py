@@ -14,6 +14,7 @@ A PostgreSQL store (for sites with many instances) only needs the same two metho
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import queue
@@ -112,7 +113,9 @@ class SQLiteConsentStore:
         store.close()
 
     The file and table are created on first use. If the database cannot be opened or written,
-    `record` raises `ConsentStoreError` (and the next record tries to open it again).
+    `record` raises `ConsentStoreError` (and the next record tries to open it again). The path is
+    what follows `sqlite:///` in the setting, so `sqlite:///consent.db` is relative to the working
+    directory and `sqlite:////var/lib/site/consent.db` absolute (SQLAlchemy's convention).
     """
 
     def __init__(self, path: str) -> None:
@@ -122,35 +125,29 @@ class SQLiteConsentStore:
         ] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._closed = False
 
     async def record(self, rec: ConsentRecord) -> None:
-        if self._closed:
-            raise ConsentStoreError("the consent store is closed")
-        self._start()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        self._queue.put((rec, future, loop))
-        # Shielded: a client that disconnects must not cancel the wait for a commit under way.
-        await asyncio.shield(future)
-
-    def close(self) -> None:
         with self._lock:
-            self._closed = True
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(timeout=10)
-
-    def _start(self) -> None:
-        if self._thread is not None:
-            return
-        with self._lock:
+            # Under the lock, so that a writer leaving at close() cannot strand the record.
+            self._queue.put((rec, future, loop))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="antechamber-consent-sqlite", daemon=True
                 )
                 self._thread.start()
+        # Shielded: a client that disconnects must not cancel the wait for a commit under way.
+        await asyncio.shield(future)
+
+    def close(self) -> None:
+        """Write what is queued, then stop the writer; a later `record` starts it again."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            if thread is not None:
+                self._queue.put(None)
+        if thread is not None:
+            thread.join(timeout=10)
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -198,7 +195,9 @@ class SQLiteConsentStore:
                     connection.close()
                     connection = None
             for _, future, loop in batch:
-                loop.call_soon_threadsafe(_settle, future, error, self.path)
+                # RuntimeError: that event loop is gone, and nobody waits for the answer.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(_settle, future, error, self.path)
             if stop:
                 break
         if connection is not None:
