@@ -197,6 +197,11 @@ class Pages:
         """The helpers a render gets for `locale`, for templates rendered elsewhere."""
         return {**self.environment.globals, **self._kit(locale).base}
 
+    def territories(self, locale: str) -> Mapping[str, str]:
+        """Country and region names in the locale's language, by CLDR code ("DE", "150")."""
+        territories: Mapping[str, str] = self._kit(locale).babel.territories
+        return territories
+
     def static_url(self, name: str) -> str:
         """`{prefix}/static/{name}?v=<content hash>`; the hash makes the URL cacheable forever."""
         version = static_version(name)

@@ -1,0 +1,598 @@
+"""`BrowserPolicyMiddleware`: the browser gate, the upgrade page and the browser notices."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any, Final
+from urllib.parse import parse_qsl, quote, unquote
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from antechamber.assets import serve_static
+from antechamber.browsers.caniuse import regions
+from antechamber.browsers.detect import Detection
+from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
+from antechamber.browsers.shares import brand_shares
+from antechamber.browsers.upgrade import Advice, advise
+from antechamber.html import Fragment, add_fragment, run_with_fragments
+from antechamber.pages import Pages
+from antechamber.settings import Settings
+
+__all__ = [
+    "CONTINUE_COOKIE",
+    "NOTICE_COOKIE",
+    "BrowserPolicyMiddleware",
+    "LazyUserAgent",
+    "safe_next",
+]
+
+logger = logging.getLogger("antechamber.browsers")
+
+CONTINUE_COOKIE: Final = "antechamber_continue"
+CONTINUE_SALT: Final = "antechamber.continue"
+NOTICE_COOKIE: Final = "antechamber_notice"  # the dismissed notices, "warn" and/or "mobile"
+NOTICE_MAX_AGE: Final = 180 * 24 * 3600
+MAX_FORM_BODY: Final = 8 * 1024
+MAX_NEXT: Final = 2048
+
+UPGRADE_VARY: Final = "User-Agent, Sec-CH-UA, Accept-Language"
+# The notice depends on the browser, the language and the dismissal cookie: a cache keyed on
+# less would serve one visitor's notice (or its absence) to another.
+NOTICE_VARY: Final = ("User-Agent", "Sec-CH-UA", "Accept-Language", "Cookie")
+# The upgrade page needs its inline stylesheet and its one form, and nothing else. Inline style
+# rather than a hash: a site's own template would need its own hash, for no gain, as the page
+# runs no script.
+UPGRADE_CSP: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'self'"
+)
+_REGION_NAMES: Final = {  # caniuse's continent tables as CLDR territory codes
+    "alt-eu": "150",
+    "alt-as": "142",
+    "alt-af": "002",
+    "alt-na": "003",
+    "alt-sa": "005",
+    "alt-oc": "009",
+    "alt-an": "AQ",
+}
+
+_warned_no_key = False
+
+
+class LazyUserAgent:
+    """`request.state.user_agent`: the `user_agents.UserAgent`, parsed on first attribute access.
+
+    It forwards every attribute (`is_mobile`, `os`, `browser` ...) and passes
+    `isinstance(x, UserAgent)`, so apps use it as the real object; a request that never reads it
+    pays for nothing but this small object.
+    """
+
+    __slots__ = ("_policy", "_ua", "_value")
+
+    def __init__(self, policy: BrowserPolicy, user_agent: str) -> None:
+        self._policy = policy
+        self._ua = user_agent
+        self._value: Any = None
+
+    def _get(self) -> Any:
+        if self._value is None:
+            self._value = self._policy.user_agent(self._ua)
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._get())
+
+    def __str__(self) -> str:
+        return str(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+class BrowserPolicyMiddleware:
+    """Serve an upgrade page (or a notice) to browsers the site does not support.
+
+        app = BrowserPolicyMiddleware(app, settings=Settings(browsers={"supported": "defaults"}))
+        # or: Starlette(..., middleware=[Middleware(BrowserPolicyMiddleware, settings=...)])
+
+    Only page navigations (GET/HEAD asking for a document) are gated; API calls, assets, forms,
+    websockets and lifespan pass untouched. Bots, unknown agents (unless `unknown="block"`),
+    exempt paths, the middleware's own routes and visitors who chose "continue anyway" are never
+    gated. Every http request gets `request.state.browser` (a `BrowserInfo`) and
+    `request.state.user_agent`. With `settings=None` the settings come from the environment, with
+    consent off (this half needs no secret key; without one, "continue anyway" is signed with a
+    random key that lasts until the process restarts).
+    """
+
+    def __init__(self, app: ASGIApp, *, settings: Settings | None = None) -> None:
+        global _warned_no_key
+        self.app = app
+        self.settings = settings if settings is not None else Settings(consent={"enabled": False})
+        browsers = self.settings.browsers
+        self.browsers = browsers
+        self.policy = BrowserPolicy(
+            browsers.supported,
+            unknown=browsers.unknown,
+            cache_size=max(1, browsers.cache_size),
+            browserslist_config=browsers.browserslist_config,
+            browserslist_env=browsers.browserslist_env,
+        )
+        self.pages = Pages(self.settings)
+        self.prefix = self.settings.route_prefix
+        self.exempt = tuple(p.rstrip("/") for p in self.settings.gated_exempt_paths)
+        keys = self.settings.secret_keys
+        if not keys:
+            keys = [secrets.token_urlsafe(32)]
+            if not _warned_no_key:
+                _warned_no_key = True
+                logger.warning(
+                    "antechamber: no secret_key is set; 'continue anyway' cookies are signed with "
+                    "a random key and stop working when the process restarts"
+                )
+        # itsdangerous signs with the last key and verifies with all; ours signs with the first.
+        self.signer = URLSafeTimedSerializer(list(reversed(keys)), salt=CONTINUE_SALT)
+        self.region_header = browsers.region_header
+        self.known_regions = frozenset(regions())
+        self.notices = browsers.mode == "warn" or browsers.mobile_notice
+        self._admitted: dict[tuple[str, str], bool] = {}
+        self._routes: Mapping[str, Callable[..., Any]] = {
+            f"{self.prefix}/continue": self._continue,
+            f"{self.prefix}/notice": self._dismiss,
+            f"{self.prefix}/upgrade": self._upgrade_info,
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await run_with_fragments(self._gate, scope, receive, send)
+
+    # -- the gate -----------------------------------------------------------------------------
+
+    async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _headers(scope)
+        user_agent = headers.get("user-agent", "")
+        hints = headers if "sec-ch-ua" in headers else None
+        info = self.policy.inspect(user_agent, hints)
+        state = scope.setdefault("state", {})
+        state["user_agent"] = LazyUserAgent(self.policy, user_agent)
+
+        path = _local_path(scope)
+        if path.startswith(self.prefix + "/") or path == self.prefix:
+            state["browser"] = replace(info, verdict="exempt")
+            route = self._routes.get(path)
+            if route is not None:
+                await route(scope, receive, send, headers, info)
+                return
+            if path.startswith(f"{self.prefix}/static/"):
+                await serve_static(path[len(self.prefix) + 8 :], scope, receive, send)
+                return
+            await self.app(scope, receive, send)  # the consent half's routes, when mounted
+            return
+        if self._is_exempt(path):
+            state["browser"] = replace(info, verdict="exempt")
+            await self.app(scope, receive, send)
+            return
+        state["browser"] = info
+        if not _is_navigation(scope, headers):
+            await self.app(scope, receive, send)
+            return
+        blocked = self.policy.blocks(info)
+        if blocked:
+            self._log(info, scope, path)
+            if self.browsers.mode == "block" and not self._continued(headers):
+                await self._upgrade_page(scope, receive, send, headers, info, gated=True)
+                return
+        if self.notices:
+            self._add_notice(scope, headers, info, warn=blocked and self.browsers.mode == "warn")
+        await self.app(scope, receive, send)
+
+    def _is_exempt(self, path: str) -> bool:
+        for prefix in self.exempt:
+            if path == prefix or path.startswith(prefix + "/") or (prefix == "" and path):
+                return True
+        return False
+
+    def _continued(self, headers: Mapping[str, str]) -> bool:
+        if not self.browsers.allow_continue:
+            return False
+        token = _cookie(headers, CONTINUE_COOKIE)
+        if not token:
+            return False
+        try:
+            self.signer.loads(token, max_age=self.browsers.continue_max_age)
+        except BadData:
+            return False  # forged, expired or signed with a retired key: not continued
+        return True
+
+    def _log(self, info: BrowserInfo, scope: Scope, path: str) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s browser %r %r on %r (%s) %s %r: %s",
+                info.verdict,
+                info.family,
+                info.version,
+                info.os,
+                info.reason,
+                scope.get("method"),
+                path[:200],
+                {"block": "upgrade page", "warn": "notice", "report": "reported"}[
+                    self.browsers.mode
+                ],
+            )
+
+    # -- notices ------------------------------------------------------------------------------
+
+    def _add_notice(
+        self, scope: Scope, headers: Mapping[str, str], info: BrowserInfo, *, warn: bool
+    ) -> None:
+        dismissed = set((_cookie(headers, NOTICE_COOKIE) or "").split("."))
+        kind = ""
+        if warn and "warn" not in dismissed:
+            kind = "warn"
+        elif (
+            self.browsers.mobile_notice
+            and info.is_mobile
+            and not info.is_tablet
+            and "mobile" not in dismissed
+        ):
+            kind = "mobile"
+
+        def render() -> str:
+            if not kind:
+                return ""
+            locale = self.pages.negotiate(headers.get("accept-language"))
+            base = scope.get("root_path", "") + self.prefix
+            back = _current(scope)
+            return self.pages.render(
+                "notice.html",
+                locale,
+                kind=kind,
+                browser=info,
+                browser_label=_label(info),
+                next=back,
+                dismiss_url=f"{base}/notice",
+                upgrade_url=f"{base}/upgrade?next={quote(back, safe='/')}",
+            )
+
+        # Registered even when there is nothing to show, for the Vary it adds to the page.
+        add_fragment(scope, Fragment(render, NOTICE_VARY))
+
+    # -- the upgrade page ---------------------------------------------------------------------
+
+    async def _upgrade_page(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: Mapping[str, str],
+        info: BrowserInfo,
+        *,
+        gated: bool,
+        back: str | None = None,
+    ) -> None:
+        locale = self.pages.negotiate(headers.get("accept-language"))
+        region = self._region(headers)
+        advice = self._advice(info, headers.get("user-agent", ""), region)
+        base = scope.get("root_path", "") + self.prefix
+        html = self.pages.render(
+            "upgrade.html",
+            locale,
+            browser=info,
+            browser_label=_label(info),
+            advice=advice,
+            region=self._region_name(region, locale),
+            allow_continue=gated and self.browsers.allow_continue,
+            continue_url=f"{base}/continue",
+            next=back if back is not None else _current(scope),
+            gated=gated,
+        )
+        body = html.encode("utf-8")
+        response_headers = [
+            (b"content-type", b"text/html; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"content-language", locale.replace("_", "-").encode()),
+            (b"vary", UPGRADE_VARY.encode()),
+            (b"cache-control", b"private, no-store"),
+            (b"content-security-policy", UPGRADE_CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        status = self.browsers.status_code if gated else 200
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": b"" if _is_head(scope) else body})
+
+    def _advice(self, info: BrowserInfo, user_agent: str, region: str) -> Advice:
+        return advise(
+            os_family=info.os,
+            user_agent=user_agent,
+            agent=info.agent,
+            shares=_shares(region),
+            admits=self._admits,
+        )
+
+    def _admits(self, agent: str, version: str) -> bool:
+        """Whether the policy lets through the browser `agent` at `version` (cached)."""
+        key = (agent, version)
+        admitted = self._admitted.get(key)
+        if admitted is None:
+            engine = {"edge": "chrome"}.get(agent, agent)
+            judged = engine in ("chrome", "and_chr", "firefox", "and_ff", "ios_saf")
+            detection = Detection(
+                family=agent,
+                agent=agent,
+                version=version,
+                engine=engine if judged else None,
+                engine_version=version if judged else None,
+            )
+            admitted = self.policy.judge(detection).verdict == "supported"
+            self._admitted[key] = admitted
+        return admitted
+
+    def _region(self, headers: Mapping[str, str]) -> str:
+        if self.region_header:
+            country = headers.get(self.region_header, "").strip().upper()
+            if len(country) == 2 and country in self.known_regions:
+                return country
+        return self.browsers.share_region
+
+    def _region_name(self, region: str, locale: str) -> str | None:
+        """The region's name in the visitor's language; None for the world (the template's)."""
+        if region == "alt-ww":
+            return None
+        territories = self.pages.territories(locale)
+        return territories.get(_REGION_NAMES.get(region, region), region)
+
+    # -- routes -------------------------------------------------------------------------------
+
+    async def _upgrade_info(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: Mapping[str, str],
+        info: BrowserInfo,
+    ) -> None:
+        if scope.get("method") not in ("GET", "HEAD"):
+            await _plain(405, "Method Not Allowed", {"Allow": "GET, HEAD"})(scope, receive, send)
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        back = safe_next(query.get("next"))
+        await self._upgrade_page(scope, receive, send, headers, info, gated=False, back=back)
+
+    async def _continue(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: Mapping[str, str],
+        info: BrowserInfo,
+    ) -> None:
+        form = await self._form(scope, receive, send, headers)
+        if form is None:
+            return
+        response = _redirect(scope, safe_next(form.get("next")))
+        if self.browsers.allow_continue:
+            response.set_cookie(
+                CONTINUE_COOKIE,
+                self.signer.dumps(1),
+                max_age=self.browsers.continue_max_age,
+                path="/",
+                secure=scope.get("scheme") == "https",
+                httponly=True,
+                samesite="lax",
+            )
+        await response(scope, receive, send)
+
+    async def _dismiss(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        headers: Mapping[str, str],
+        info: BrowserInfo,
+    ) -> None:
+        form = await self._form(scope, receive, send, headers)
+        if form is None:
+            return
+        dismissed = {k for k in (_cookie(headers, NOTICE_COOKIE) or "").split(".") if k}
+        kind = form.get("kind", "")
+        if kind in ("warn", "mobile"):
+            dismissed.add(kind)
+        if headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+            response = Response(status_code=204)  # antechamber.js: no page to come back to
+        else:
+            response = _redirect(scope, safe_next(form.get("next")))
+        response.set_cookie(
+            NOTICE_COOKIE,
+            ".".join(sorted(dismissed)) or "none",
+            max_age=NOTICE_MAX_AGE,
+            path="/",
+            secure=scope.get("scheme") == "https",
+            httponly=True,
+            samesite="lax",
+        )
+        await response(scope, receive, send)
+
+    async def _form(
+        self, scope: Scope, receive: Receive, send: Send, headers: Mapping[str, str]
+    ) -> dict[str, str] | None:
+        """The posted form, or None after answering an error (method, origin, type, size)."""
+        if scope.get("method") != "POST":
+            await _plain(405, "Method Not Allowed", {"Allow": "POST"})(scope, receive, send)
+            return None
+        if _cross_site(headers):
+            await _plain(403, "Cross-site request refused")(scope, receive, send)
+            return None
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type not in ("application/x-www-form-urlencoded", ""):
+            await _plain(415, "Send a form (application/x-www-form-urlencoded)")(
+                scope, receive, send
+            )
+            return None
+        body = await _read_body(receive, MAX_FORM_BODY)
+        if body is None:
+            await _plain(413, "Request body too large")(scope, receive, send)
+            return None
+        fields: dict[str, str] = {}
+        for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True):
+            fields.setdefault(name, value)
+        return fields
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    # Only the first of a repeated header counts, except Cookie, whose parts are joined.
+    result: dict[str, str] = {}
+    for raw_name, raw_value in scope.get("headers", ()):
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        if name in result:
+            if name == "cookie":
+                result[name] += "; " + value
+            continue
+        result[name] = value
+    return result
+
+
+def _local_path(scope: Scope) -> str:
+    path: str = scope.get("path", "/")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path
+
+
+def _current(scope: Scope) -> str:
+    """The path and query of this request, to come back to."""
+    path = quote(scope.get("path", "/"), safe="/%:@!$&'()*+,;=-._~")
+    query = scope.get("query_string", b"")
+    back = f"{path}?{query.decode('latin-1')}" if query else path
+    return safe_next(back)
+
+
+def _is_head(scope: Scope) -> bool:
+    return scope.get("method") == "HEAD"
+
+
+def _is_navigation(scope: Scope, headers: Mapping[str, str]) -> bool:
+    """A GET/HEAD for a page: what Fetch Metadata says, else an Accept that admits HTML."""
+    if scope.get("method") not in ("GET", "HEAD"):
+        return False
+    mode = headers.get("sec-fetch-mode")
+    dest = headers.get("sec-fetch-dest")
+    if mode is not None or dest is not None:
+        return mode == "navigate" or dest == "document"
+    if headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+        return False
+    accept = headers.get("accept")
+    return accept is not None and _accepts_html(accept)
+
+
+@lru_cache(maxsize=256)
+def _accepts_html(accept: str) -> bool:
+    # Old browsers send no Fetch Metadata; IE 8 navigates with "image/jpeg, ..., */*".
+    ranges: dict[str, float] = {}
+    for entry in accept[:2048].split(",")[:64]:
+        media, _, params = entry.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.setdefault(media.strip().lower(), quality)
+    for media in ("text/html", "application/xhtml+xml", "text/*", "*/*"):
+        if media in ranges:
+            return ranges[media] > 0
+    return False
+
+
+def _cookie(headers: Mapping[str, str], name: str) -> str | None:
+    raw = headers.get("cookie")
+    if not raw or name not in raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value.strip().strip('"')
+    return None
+
+
+def _cross_site(headers: Mapping[str, str]) -> bool:
+    """Refuse what another site makes the browser post (Fetch Metadata, else Origin vs Host)."""
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin")
+    if origin is None:
+        return False  # old browsers send neither; SameSite=Lax covers them
+    host = headers.get("host", "")
+    # The scheme is not compared: behind a TLS-terminating proxy the app may see http.
+    return origin == "null" or origin.split("://", 1)[-1].rstrip("/").lower() != host.lower()
+
+
+def safe_next(value: str | None) -> str:
+    """`value` when it is a path on this site, else "/": no open redirect, however encoded."""
+    if not value or len(value) > MAX_NEXT or not value.startswith("/"):
+        return "/"
+    decoded = value
+    for _ in range(3):  # "%252F%252F" is "//" after two decodings
+        if any(ch in decoded for ch in "\\\r\n\t\x00") or decoded.startswith("//"):
+            return "/"
+        if not decoded.isprintable():
+            return "/"
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    if decoded.startswith(("//", "/\\")) or not decoded.startswith("/"):
+        return "/"
+    # What reaches the Location header must be ASCII.
+    return quote(value, safe="/%:@!$&'()*+,;=-._~?#")
+
+
+def _redirect(scope: Scope, location: str) -> Response:
+    return Response(status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
+
+
+def _plain(status: int, text: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(text, status_code=status, media_type="text/plain", headers=dict(headers or {}))
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    body = b""
+    more = True
+    while more:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        more = message.get("more_body", False)
+    return body
+
+
+def _label(info: BrowserInfo) -> str:
+    if info.family in ("", "Other"):
+        return ""
+    return f"{info.family} {info.version}" if info.version else info.family
+
+
+@lru_cache(maxsize=64)
+def _shares(region: str) -> dict[str, float]:
+    return brand_shares(region)
