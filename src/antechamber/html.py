@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Fragment", "add_fragment", "add_vary", "run_with_fragments"]
+__all__ = [
+    "Fragment",
+    "add_fragment",
+    "add_vary",
+    "normalize_header_names",
+    "run_with_fragments",
+]
 
 _FRAGMENTS = "antechamber.fragments"
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
@@ -120,10 +126,22 @@ def _encodable(headers: MutableHeaders) -> bool:
     return encoding in ("", "identity")
 
 
+def normalize_header_names(message: Message) -> None:
+    """Lower-case the header names of an `http.response.start`, in place.
+
+    ASGI asks for lower-case names, but some apps send them as written (Django's handler sends
+    `Content-Type` and `Set-Cookie`), and Starlette's header classes only match lower-case ones.
+    """
+    raw = message.get("headers") or []
+    if any(name != name.lower() for name, _ in raw):
+        message["headers"] = [(name.lower(), value) for name, value in raw]
+
+
 def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
     """At `http.response.start`: fix the headers; return the bytes to insert, if any."""
     if not fragments:
         return None
+    normalize_header_names(message)
     headers = MutableHeaders(scope=message)
     status = message.get("status", 200)
     if not _is_html(headers) or status in _NO_BODY_STATUS or status < 200:
