@@ -244,10 +244,12 @@ def test_websocket_and_lifespan_pass_through() -> None:
         lifespan=lifespan,
         middleware=[Middleware(Antechamber, settings=settings())],
     )
-    with TestClient(app, headers={"user-agent": IE_11}) as test_client:
-        with test_client.websocket_connect("/ws") as websocket:
-            websocket.send_text("there")
-            assert websocket.receive_text() == "hello there"
+    with (
+        TestClient(app, headers={"user-agent": IE_11}) as test_client,
+        test_client.websocket_connect("/ws") as websocket,
+    ):
+        websocket.send_text("there")
+        assert websocket.receive_text() == "hello there"
     assert events == ["startup", "shutdown"]
 
 
@@ -279,6 +281,8 @@ def _django_view(request: Any) -> Any:
     consent = request.scope["state"]["consent"]
     response = HttpResponse(DJANGO_PAGE, content_type="text/html; charset=utf-8")
     response["X-Consent-Decided"] = str(consent.decided)
+    response.set_cookie("_ga", "GA1.1.123")
+    response.set_cookie("sessionid", "abc")
     return response
 
 
@@ -306,6 +310,10 @@ async def test_a_django_asgi_application_is_wrapped_like_any_other() -> None:
     assert page.headers["x-consent-decided"] == "False"
     assert page.text.count(BANNER) == 1
     assert "cookie" in page.headers["vary"].lower()
+    # Django writes `Set-Cookie` with capitals; the refused analytics cookie is removed all the same.
+    set_cookies = page.headers.get_list("set-cookie")
+    assert any(c.startswith("sessionid=") for c in set_cookies)
+    assert not any(c.startswith("_ga=") for c in set_cookies)
     assert blocked.status_code == 406
     assert "Django page" not in blocked.text
     assert re.search(r"<html[^>]*lang=\"en\"", blocked.text)
