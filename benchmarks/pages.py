@@ -113,11 +113,7 @@ def bench_upgrade(report: Report, *, quick: bool) -> None:
         report.info(f"direct render skipped: {exc}")
     for locale in locales:
         if render is not None:
-            us = min(
-                median_call_us(
-                    lambda locale=locale: render(locale), n=20 if quick else 200, rounds=5
-                )
-            )
+            us = min(median_call_us(partial(render, locale), n=20 if quick else 200, rounds=5))
             report.add(Figure(SECTION, f"upgrade page render, warm, {locale}", us, "µs", 300.0))
         report.add(
             Figure(
@@ -138,7 +134,8 @@ def bench_banner(report: Report, *, quick: bool) -> None:
     undecided = page_scope("/page50k")
     decided = page_scope("/page50k", cookie=cookie)
     banner = run(_call_len(app, undecided)) - len(PAGE_50K)
-    if banner <= 0:
+    settled = run(_call_len(app, decided)) - len(PAGE_50K)
+    if banner <= settled:
         report.info("warning: no banner was inserted for an undecided visitor")
     cases = [
         Case("bare", plain, undecided),
@@ -154,8 +151,8 @@ def bench_banner(report: Report, *, quick: bool) -> None:
             result.added("banner", "decided"),
             "µs",
             100.0,
-            note=f"{banner:,} B banner; {result.added('banner', 'bare'):.0f} µs "
-            f"added vs bare ({result.us('bare'):.0f} µs)",
+            note=f"{banner:,} B banner vs {settled:,} B once decided; "
+            f"{result.added('banner', 'bare'):.0f} µs added vs bare ({result.us('bare'):.0f} µs)",
         )
     )
     report.add(
