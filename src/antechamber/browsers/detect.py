@@ -118,7 +118,7 @@ _BRANDS: Final[Mapping[str, tuple[str, str | None, str | None]]] = {
     "yabrowser": ("Yandex Browser", None, None),
 }
 
-_CHROMIUM = re.compile(r"(?:Chrome|Chromium)/(\d+)")
+_CHROMIUM = re.compile(r"(?:Chrome|Chromium)/(\d{1,4})(?!\d)")
 _GECKO = re.compile(r"rv:(\d+)(?:\.(\d+))?[^)]*\)\s*Gecko/")
 _FIREFOX = re.compile(r"Firefox/(\d+)(?:\.(\d+))?")
 _TRIDENT = re.compile(r"MSIE (\d+)(?:\.(\d+))?")
@@ -130,7 +130,7 @@ _PHONE = re.compile(
 )
 # GREASE brands ("Not?A_Brand", "Not A(Brand", "Not)A;Brand" ...) exist to be ignored.
 _GREASE = re.compile(r"not.a.brand", re.IGNORECASE)
-_HINT_ITEM = re.compile(r'\s*"([^"\\]{1,64})"\s*;\s*v\s*=\s*"(\d{1,6})((?:\.\d{1,10}){0,3})"\s*')
+_HINT_ITEM = re.compile(r'\s*"([^"\\]{1,64})"\s*;\s*v\s*=\s*"(\d{1,4})((?:\.\d{1,10}){0,3})"\s*')
 
 # Generic tools and link previewers that crawler-user-agents does not list, or lists with a
 # pattern too loose to keep (see _BROKEN_CRAWLER_PATTERNS).
@@ -207,8 +207,10 @@ class _Detector:
         family = browser.family if browser is not None else "Other"
         os_family = os.family if os is not None else None
         os_version = _version(os.major, os.minor) if os is not None else None
-        is_tablet = _TABLET.search(ua) is not None or (os_family == "Android" and "Mobi" not in ua)
-        is_mobile = not is_tablet and _PHONE.search(ua) is not None
+        phone = _PHONE.search(ua) is not None
+        # Android tablets are the Android devices that do not say "Mobile".
+        is_tablet = _TABLET.search(ua) is not None or (os_family == "Android" and not phone)
+        is_mobile = phone and not is_tablet
 
         # Every browser and web view on iOS is WebKit; a native app's own HTTP client (no
         # Mozilla/ or WebKit token: "Snapchat/10.29 (iPhone10,1; iOS 11.2)") is not a browser.
@@ -230,6 +232,8 @@ class _Detector:
         version: str | None = None
         if browser is not None and browser.major is not None:
             version = _version(browser.major, None if agent in _MAJOR_ONLY else browser.minor)
+        if agent == "safari" and version is None and (token := _SAFARI_COMPATIBLE.search(ua)):
+            version = _version(*token.groups())  # uap-core wants "Version/N.M"; "N" is enough
         if agent == "kaios":
             version = os_version
         elif agent == "android" and family == "Chrome Mobile WebView":
@@ -299,7 +303,8 @@ def _agent_for(family: str, android: bool, os_family: str | None) -> str | None:
 
 
 def _version(major: str | None, minor: str | None = None) -> str | None:
-    if major is None or not major.isdigit():
+    # Five digits and more is no browser's version, only garbage or an attack on int().
+    if major is None or not major.isdigit() or len(major) > 4:
         return None
     if minor is None or not minor.isdigit() or int(minor) == 0:
         return str(int(major))

@@ -72,6 +72,15 @@ _MAPPING_ENGINE_AGENTS: Final[Mapping[str, tuple[str, ...]]] = {
     **_ENGINE_AGENTS,
     "ios_saf": ("ios_saf", "safari"),
 }
+# Agents whose version is also their engine's (Edge has followed Chromium's numbers since 79).
+_OWN_ENGINE: Final = {
+    "chrome": "chrome",
+    "and_chr": "and_chr",
+    "edge": "chrome",
+    "firefox": "firefox",
+    "and_ff": "and_ff",
+    "ios_saf": "ios_saf",
+}
 _EVERY_VERSION: Final = (0,)
 _BLOCKED: Final = None
 
@@ -220,6 +229,18 @@ class BrowserPolicy:
     def blocks(self, info: BrowserInfo) -> bool:
         """Whether a request with this verdict should get the upgrade page."""
         return info.verdict == "outdated" or (info.verdict == "unknown" and self.unknown == "block")
+
+    def admits(self, agent: str, version: str) -> bool:
+        """Whether `agent` at `version` (a browser the upgrade page might offer) is supported."""
+        engine = _OWN_ENGINE.get(agent)
+        detection = Detection(
+            family=agent,
+            agent=agent,
+            version=version,
+            engine=engine,
+            engine_version=version if engine is not None else None,
+        )
+        return self.judge(detection).verdict == "supported"
 
     def user_agent(self, user_agent: str | None) -> UserAgent:
         """The `user_agents.UserAgent` for a User-Agent, parsed on first use and cached."""
