@@ -310,7 +310,7 @@ async def test_a_django_asgi_application_is_wrapped_like_any_other() -> None:
     assert page.headers["x-consent-decided"] == "False"
     assert page.text.count(BANNER) == 1
     assert "cookie" in page.headers["vary"].lower()
-    # Django writes `Set-Cookie` with capitals; the refused analytics cookie is removed all the same.
+    # Django writes `Set-Cookie` with capitals: the refused analytics cookie is removed anyway.
     set_cookies = page.headers.get_list("set-cookie")
     assert any(c.startswith("sessionid=") for c in set_cookies)
     assert not any(c.startswith("_ga=") for c in set_cookies)
