@@ -11,7 +11,7 @@ from user_agents.parsers import UserAgent
 
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.policy import MODERN, BrowserInfo, BrowserPolicy
-from tests.test_detect import (
+from test_detect import (
     ANDROID_4_STOCK,
     ANDROID_WEBVIEW_131,
     BOTS,
