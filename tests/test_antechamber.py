@@ -317,3 +317,32 @@ async def test_a_django_asgi_application_is_wrapped_like_any_other() -> None:
     assert blocked.status_code == 406
     assert "Django page" not in blocked.text
     assert re.search(r"<html[^>]*lang=\"en\"", blocked.text)
+
+
+@pytest.mark.anyio
+async def test_the_preview_shows_the_upgrade_page_an_old_browser_would_get() -> None:
+    from urllib.parse import urlencode
+
+    app = starlette_app(preview=True)
+    async with client(app, CHROME_142) as http:
+        query = urlencode({"ua": IE_11, "lang": "uk"})
+        upgrade = await http.get(f"/_antechamber/preview?{query}")
+        query = urlencode({"ua": CHROME_142, "lang": "de"})
+        banner = await http.get(f"/_antechamber/preview?{query}")
+    assert upgrade.status_code == 406
+    assert 'lang="uk"' in upgrade.text
+    assert "IE 11" in upgrade.text
+    assert banner.status_code == 200
+    assert banner.text.count(BANNER) == 1
+    assert 'lang="de"' in banner.text
+    assert "supported" in banner.text
+
+
+@pytest.mark.anyio
+async def test_the_preview_is_off_unless_asked_for_and_escapes_what_it_echoes() -> None:
+    async with client(starlette_app(), CHROME_142) as http:
+        assert (await http.get("/_antechamber/preview?ua=x")).status_code == 404
+    async with client(starlette_app(preview=True), CHROME_142) as http:
+        response = await http.get("/_antechamber/preview", params={"ua": '"><script>x</script>'})
+    assert "<script>x</script>" not in response.text
+    assert "&lt;script&gt;" in response.text

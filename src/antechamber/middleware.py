@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.consent.middleware import CookieConsentMiddleware
 from antechamber.html import run_with_fragments
+from antechamber.preview import PreviewPage, preview_scope
 from antechamber.settings import Settings
 
 __all__ = ["Antechamber"]
@@ -21,20 +22,31 @@ class Antechamber:
     The gate runs first, so a visitor shown the upgrade page is not asked for consent; the warn
     notice and the consent banner are inserted into the page together, in one pass. Either half
     is switched off with `browsers.enabled` / `consent.enabled`. With `settings=None` the settings
-    come from the environment (`ANTECHAMBER_*`, `ANTECHAMBER_CONFIG`).
+    come from the environment (`ANTECHAMBER_*`, `ANTECHAMBER_CONFIG`). With `preview=True`,
+    `{route_prefix}/preview?ua=...&lang=...` shows what another browser would be served.
     """
 
     def __init__(self, app: ASGIApp, *, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
-        inner = app
+        self.app = self._chain(app)
+        self.preview_path: str | None = None
+        if self.settings.preview:
+            # The same gate and consent manager, in front of a sample page instead of the site.
+            self.preview_path = f"{self.settings.route_prefix}/preview"
+            self.preview = self._chain(PreviewPage(self.preview_path, self.settings.locales))
+
+    def _chain(self, app: ASGIApp) -> ASGIApp:
         if self.settings.consent.enabled:
-            inner = CookieConsentMiddleware(inner, settings=self.settings)
+            app = CookieConsentMiddleware(app, settings=self.settings)
         if self.settings.browsers.enabled:
-            inner = BrowserPolicyMiddleware(inner, settings=self.settings)
-        self.app = inner
+            app = BrowserPolicyMiddleware(app, settings=self.settings)
+        return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["path"] == self.preview_path:
+            await run_with_fragments(self.preview, preview_scope(scope), receive, send)
             return
         await run_with_fragments(self.app, scope, receive, send)
