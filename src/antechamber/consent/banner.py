@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ SCOPE_KEY = "antechamber.consent"
 
 _NEXT = "\x00antechamber-next\x00"
 _NEXT_QUERY = "\x00antechamber-next-query\x00"
+_PLAIN = re.compile(r"^[A-Za-z0-9/._~-]*$")
 
 GOOGLE_CONSENT_TYPES: dict[str, str | None] = {
     "ad_storage": "advertising",
@@ -78,7 +80,7 @@ class ConsentPages:
         self.partners_by_category: dict[str, list[Partner]] = {}
         for partner in self.consent.partners:
             self.partners_by_category.setdefault(partner.category, []).append(partner)
-        self._fragments: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._fragments: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
         self._banner_hashes: dict[str, str] = {}
 
     # -- data for scripts -------------------------------------------------------------------------
@@ -95,15 +97,16 @@ class ConsentPages:
     def fragment(self, state: ConsentState, locale: str, next_path: str) -> str:
         """The markup inserted into a page: the banner for an undecided visitor, and always the
         "Cookie settings" link (hidden while the banner shows)."""
+        # The settings fix the keys and their order, so the values alone tell states apart.
         key = (
             locale,
             state.decided,
             state.gpc,
-            tuple(sorted(k for k, v in state.categories.items() if v)),
-            tuple(sorted(k for k, v in state.partners.items() if v)),
+            *state.categories.values(),
+            *state.partners.values(),
         )
-        template = self._fragments.get(key)
-        if template is None:
+        pieces = self._fragments.get(key)
+        if pieces is None:
             data = {
                 "prefix": self.prefix,
                 "decided": state.decided,
@@ -125,12 +128,21 @@ class ConsentPages:
                 next=_NEXT,
                 next_query=_NEXT_QUERY,
             )
-            self._fragments[key] = template
+            # Split once at the placeholders: per request the page's path is only joined in.
+            pieces = re.split(f"({_NEXT}|{_NEXT_QUERY})", template)
+            self._fragments[key] = pieces
             if len(self._fragments) > 512:
                 self._fragments.popitem(last=False)
-        return template.replace(_NEXT, html.escape(next_path)).replace(
-            _NEXT_QUERY, html.escape(quote(next_path, safe="/"))
+        if _PLAIN.match(next_path):
+            as_value = as_query = next_path  # nothing to escape or encode
+        else:
+            as_value = html.escape(next_path)
+            as_query = html.escape(quote(next_path, safe="/"))
+        return "".join(
+            as_value if piece == _NEXT else as_query if piece == _NEXT_QUERY else piece
+            for piece in pieces
         )
+
 
     def banner_hash(self, locale: str) -> str:
         """A hash of what the banner said (text, policy link, revision) in a locale, for records:

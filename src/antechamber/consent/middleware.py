@@ -193,8 +193,12 @@ class CookieConsentMiddleware:
         state = scope.get("state", {}).get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
-        headers = Headers(scope=scope)
-        locale = self.pages.negotiate(headers.get("accept-language"))
+        accept_language = None
+        for name, value in scope["headers"]:
+            if name == b"accept-language":
+                accept_language = value.decode("latin-1")
+                break
+        locale = self.pages.negotiate(accept_language)
         return self.views.fragment(state, locale, _current_path(scope))
 
     # -- endpoints --------------------------------------------------------------------------------
@@ -459,10 +463,17 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
+_PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
+
+
 def _current_path(scope: Scope) -> str:
     """This page's path and query, percent-encoded: where the banner's forms come back to."""
-    path = quote(scope["path"], safe="/:@!$&'()*+,;=-._~")
+    path: str = scope["path"]
     query = scope.get("query_string", b"")
+    if not query and _PLAIN_PATH.match(path):
+        return path
+    path = quote(path, safe="/:@!$&'()*+,;=-._~")
     if query:
         path += "?" + query.decode("latin-1")
     return safe_next(path)
