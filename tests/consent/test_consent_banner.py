@@ -316,3 +316,11 @@ async def test_the_head_helper_points_at_the_consent_mode_script() -> None:
         app.router.routes.append(Route("/head", page))
         text = (await get("/head", app)).text
         assert text.startswith(f"<html><head>{expected}</head>")
+
+
+def test_the_default_category_texts_are_in_the_catalog_list() -> None:
+    from antechamber.consent.banner import DEFAULT_CATEGORY_TEXTS
+    from antechamber.settings import DEFAULT_CATEGORIES
+
+    texts = {t for c in DEFAULT_CATEGORIES for t in (c.title, c.description)}
+    assert texts == set(DEFAULT_CATEGORY_TEXTS)

@@ -183,7 +183,7 @@ async def test_other_media_types_are_refused_with_415(media_type: str) -> None:
 async def test_the_json_error_says_what_was_wrong() -> None:
     async with client(make_app()) as c:
         response = await c.post(URL, json={"action": "save", "categories": ["spying"]})
-    assert response.json()["error"].startswith("unknown categories: 'spying'")
+    assert response.json()["error"].startswith("Unknown categories: 'spying'")
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,28 @@ if TYPE_CHECKING:
 
 __all__ = ["ConsentPages", "banner_html", "consent_head_html", "google_consent"]
 
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogs (babel extracts `N_`); translated where it is shown."""
+    return message
+
+
+# The default categories' texts, so that the catalogs carry them: settings.py holds them as plain
+# strings, and the preferences page translates whatever title and description a category has
+# (a site's own texts pass through unchanged unless its catalogs have them).
+DEFAULT_CATEGORY_TEXTS = (
+    N_("Strictly necessary"),
+    N_("Needed for the site to work and to remember your choices. They cannot be switched off."),
+    N_("Preferences"),
+    N_("Remember settings such as your language or region."),
+    N_("Analytics"),
+    N_("Help us understand how visitors use the site, by collecting information anonymously."),
+    N_("Advertising"),
+    N_("Used to show you ads that are relevant to you and to measure them."),
+    N_("Social media"),
+    N_("Let you share content on social networks and show you content from them."),
+)
+
 # Where the middleware leaves itself on the scope, for `banner_html` in the app's templates.
 SCOPE_KEY = "antechamber.consent"
 
@@ -142,7 +164,6 @@ class ConsentPages:
             as_value if piece == _NEXT else as_query if piece == _NEXT_QUERY else piece
             for piece in pieces
         )
-
 
     def banner_hash(self, locale: str) -> str:
         """A hash of what the banner said (text, policy link, revision) in a locale, for records:

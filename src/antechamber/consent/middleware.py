@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.assets import serve_static
-from antechamber.consent.banner import SCOPE_KEY, ConsentPages
+from antechamber.consent.banner import N_, SCOPE_KEY, ConsentPages
 from antechamber.consent.enforce import (
     CookieMatcher,
     CookieRules,
@@ -53,10 +53,13 @@ Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class _BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    """A refused choice: the status, and a message for the visitor (a catalog msgid)."""
+
+    def __init__(self, status: int, message: str, **params: object) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.params = params
 
 
 class CookieConsentMiddleware:
@@ -258,17 +261,22 @@ class CookieConsentMiddleware:
         headers = Headers(scope=scope)
         media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         as_json = media_type == _JSON
+        locale = self.pages.negotiate(headers.get("accept-language"))
         try:
             if not is_same_origin(headers, scope.get("scheme", "http")):
-                raise _BadRequest(403, "Cross-site consent requests are refused.")
+                raise _BadRequest(403, N_("Cross-site consent requests are refused."))
             if media_type not in (_FORM, _JSON):
                 raise _BadRequest(
-                    415, f"Send the choice as {_FORM} or {_JSON}, not {media_type or 'nothing'}."
+                    415,
+                    N_("Send the choice as %(form)s or %(json)s, not %(type)s."),
+                    form=_FORM,
+                    json=_JSON,
+                    type=media_type or "nothing",
                 )
             body = await self._read_body(scope, receive, headers)
             action, categories, partners, next_path = self._parse(body, as_json)
         except _BadRequest as error:
-            return self._error(error.status, error.message, as_json)
+            return self._error(error.status, error.message, as_json, locale, **error.params)
 
         _, previous = self._read(scope)
         gpc = self.honor_gpc and headers.get("sec-gpc", "").strip() == "1"
@@ -280,7 +288,6 @@ class CookieConsentMiddleware:
             consent_id=previous.consent_id if previous else None,
         )
         state = self.codec.state(choice, gpc)
-        locale = self.pages.negotiate(headers.get("accept-language"))
         if self.store is not None:
             record = self._record(scope, headers, action, state, locale)
             try:
@@ -293,9 +300,12 @@ class CookieConsentMiddleware:
                 )
                 return self._error(
                     503,
-                    "Your choice could not be recorded just now, so it was not saved. "
-                    "Please try again in a moment.",
+                    N_(
+                        "Your choice could not be recorded just now, so it was not saved. "
+                        "Please try again in a moment."
+                    ),
                     as_json,
+                    locale,
                 )
 
         secure = self.https_only if self.https_only is not None else scope["scheme"] == "https"
@@ -365,19 +375,23 @@ class CookieConsentMiddleware:
         length = headers.get("content-length")
         if length is not None:
             if not length.isdigit():
-                raise _BadRequest(400, "The Content-Length header is not a number.")
+                raise _BadRequest(400, N_("The Content-Length header is not a number."))
             if int(length) > self.max_body:
-                raise _BadRequest(413, f"The choice must be at most {self.max_body} bytes.")
+                raise _BadRequest(
+                    413, N_("The choice must be at most %(size)s bytes."), size=self.max_body
+                )
         chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise _BadRequest(400, "The request ended before its body.")
+                raise _BadRequest(400, N_("The request ended before its body."))
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                raise _BadRequest(413, f"The choice must be at most {self.max_body} bytes.")
+                raise _BadRequest(
+                    413, N_("The choice must be at most %(size)s bytes."), size=self.max_body
+                )
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
@@ -386,16 +400,18 @@ class CookieConsentMiddleware:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise _BadRequest(400, "The body is not valid UTF-8.") from None
+            raise _BadRequest(400, N_("The body is not valid UTF-8.")) from None
         fields: Mapping[str, Any]
         if as_json:
             try:
                 data = json.loads(text) if text.strip() else None
             except ValueError as error:
-                raise _BadRequest(400, f"The body is not valid JSON: {error}.") from None
+                raise _BadRequest(
+                    400, N_("The body is not valid JSON: %(error)s."), error=str(error)
+                ) from None
             if not isinstance(data, dict):
                 raise _BadRequest(
-                    400, 'The JSON body must be an object such as {"action": "save"}.'
+                    400, N_('The JSON body must be an object such as {"action": "save"}.')
                 )
             fields = data
         else:
@@ -408,7 +424,9 @@ class CookieConsentMiddleware:
                     errors="strict",
                 )
             except (ValueError, UnicodeDecodeError):
-                raise _BadRequest(400, "The form is malformed or has too many fields.") from None
+                raise _BadRequest(
+                    400, N_("The form is malformed or has too many fields.")
+                ) from None
             form: dict[str, Any] = {}
             for key, value in pairs:
                 if key in ("categories", "partners"):
@@ -422,7 +440,10 @@ class CookieConsentMiddleware:
         action = fields.get("action")
         if action not in ACTIONS:
             raise _BadRequest(
-                400, f"action must be one of {', '.join(ACTIONS)}; got {_short(action)}."
+                400,
+                N_("action must be one of %(actions)s; got %(value)s."),
+                actions=", ".join(ACTIONS),
+                value=_short(action),
             )
         categories = self._keys(
             fields.get("categories", []), "categories", self.codec.category_keys
@@ -435,24 +456,32 @@ class CookieConsentMiddleware:
         )
         next_field = fields.get("next")
         if next_field is not None and not isinstance(next_field, str):
-            raise _BadRequest(400, "next must be a path such as /articles/1.")
+            raise _BadRequest(400, N_("next must be a path such as /articles/1."))
         return str(action), categories, partners, safe_next(next_field)
 
     @staticmethod
     def _keys(value: Any, field: str, known: frozenset[str]) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _BadRequest(400, f"{field} must be a list of keys.")
+            raise _BadRequest(400, N_("%(field)s must be a list of keys."), field=field)
         unknown = sorted(set(value) - known)
         if unknown:
             raise _BadRequest(
                 400,
-                f"unknown {field}: {', '.join(_short(u) for u in unknown[:5])}; "
-                f"known: {', '.join(sorted(known)) or 'none'}.",
+                N_("Unknown %(field)s: %(unknown)s; known: %(known)s."),
+                field=field,
+                unknown=", ".join(_short(u) for u in unknown[:5]),
+                known=", ".join(sorted(known)) or "none",
             )
         return list(value)
 
-    def _error(self, status: int, message: str, as_json: bool) -> Response:
-        headers = {"Cache-Control": _NO_STORE}
+    def _error(
+        self, status: int, message: str, as_json: bool, locale: str, **params: object
+    ) -> Response:
+        """An error in the visitor's language (field names and values stay as sent)."""
+        message = self.pages.gettext(locale)(message)
+        if params:
+            message = message % params
+        headers = {"Cache-Control": _NO_STORE, "Content-Language": locale.replace("_", "-")}
         if as_json:
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         return PlainTextResponse(message, status_code=status, headers=headers)
