@@ -37,10 +37,17 @@ PHONE = {"width": 390, "height": 844}
 
 # Real User-Agent strings of browsers that `defaults` leaves out.
 IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
-CHROME_49_XP = (
-    "Mozilla/5.0 (Windows NT 5.1) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/49.0.2623.112 Safari/537.36"
+CHROME_100 = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/100.0.4896.127 Safari/537.36"
 )
+# Chromium sends Client Hints of its own version whatever User-Agent it is given, and they cannot
+# be removed from a request; they can be replaced. These are the ones Chrome 100 sent.
+CHROME_100_HINTS = {
+    "sec-ch-ua": '" Not A;Brand";v="99", "Chromium";v="100", "Google Chrome";v="100"',
+    "sec-ch-ua-mobile": "?0",
+    "sec-ch-ua-platform": '"Windows"',
+}
 
 # Collects Content-Security-Policy violations from the moment a document starts, before any of
 # the page's own scripts. Added with add_init_script, which a CSP does not apply to.

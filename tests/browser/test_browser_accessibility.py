@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import DESKTOP, IE_11, PHONE, DemoServer, NewContext, screenshot_path, settle
+from browser_support import (
+    DESKTOP,
+    IE_11,
+    PHONE,
+    DemoServer,
+    NewContext,
+    screenshot_path,
+    settle,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser

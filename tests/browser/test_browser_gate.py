@@ -7,7 +7,7 @@ Chromium plays the old browser through its User-Agent; the upgrade page must not
 from __future__ import annotations
 
 import pytest
-from browser_support import CHROME_49_XP, IE_11, DemoServer, NewContext
+from browser_support import CHROME_100, CHROME_100_HINTS, IE_11, DemoServer, NewContext
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -17,17 +17,23 @@ ARTICLE_TITLE = "Baltic wind farm switches on its last turbine"
 
 
 @pytest.mark.parametrize(
-    ("user_agent", "javascript"),
+    ("user_agent", "hints", "javascript"),
     [
-        pytest.param(IE_11, True, id="ie-11"),
-        pytest.param(IE_11, False, id="ie-11-without-javascript"),
-        pytest.param(CHROME_49_XP, True, id="chrome-49-on-windows-xp"),
+        pytest.param(IE_11, {}, True, id="ie-11"),
+        pytest.param(IE_11, {}, False, id="ie-11-without-javascript"),
+        pytest.param(CHROME_100, CHROME_100_HINTS, True, id="chrome-100"),
     ],
 )
 def test_an_old_browser_gets_the_upgrade_page_and_can_continue_to_the_article(
-    new_context: NewContext, demo_server: DemoServer, user_agent: str, javascript: bool
+    new_context: NewContext,
+    demo_server: DemoServer,
+    user_agent: str,
+    hints: dict[str, str],
+    javascript: bool,
 ) -> None:
-    context = new_context(user_agent=user_agent, java_script_enabled=javascript)
+    context = new_context(
+        user_agent=user_agent, extra_http_headers=hints, java_script_enabled=javascript
+    )
     page = context.new_page()
     response = page.goto(ARTICLE)
     assert response is not None
