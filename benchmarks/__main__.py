@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-seconds",
         type=float,
         default=None,
-        help="time budget of the memory section (default 100 s; quick 10 s)",
+        help="time budget of the memory section (default 60 s; quick 10 s)",
     )
     args = parser.parse_args(argv)
 

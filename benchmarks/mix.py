@@ -112,10 +112,10 @@ def bench(report: Report, *, quick: bool) -> None:
             ]
         return plans[rnd]
 
-    n = 300 if quick else 3000
+    n = 300 if quick else 1000
     result = compare(
         [Case("bare", bare(), scopes=scopes, n=n), Case("mix", app, scopes=scopes, n=n)],
-        rounds=3 if quick else 9,
+        rounds=3 if quick else 7,
         batch_seconds=0,
     )
     report.add(

@@ -227,10 +227,10 @@ def bench(report: Report, *, quick: bool) -> None:
     def warm_scopes(rnd: int, n: int) -> list[dict[str, Any]]:
         return list(itertools.islice(itertools.cycle(known), n))
 
-    n = 200 if quick else 2000
+    n = 200 if quick else 600
     result = compare(
         [Case("warm", app, scopes=warm_scopes, n=n), Case("cold", app, scopes=cold_scopes, n=n)],
-        rounds=3 if quick else 9,
+        rounds=3 if quick else 7,
         batch_seconds=0,
     )
     report.add(

@@ -62,32 +62,37 @@ def uvicorn(factory: str, env: dict[str, str] | None = None) -> Iterator[int]:
         "warning",
         "--no-access-log",
     ]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                raise RuntimeError(f"uvicorn {factory} exited: {err[-2000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn {factory} did not start listening")
-            time.sleep(0.1)
-        yield port
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    errors.seek(0)
+                    err = errors.read().decode(errors="replace")
+                    raise RuntimeError(f"uvicorn {factory} exited: {err[-2000:]}")
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), 0.2),
+                ):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"uvicorn {factory} did not start listening")
+                time.sleep(0.1)
+            yield port
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def wrk(url: str, headers: list[tuple[str, str]], seconds: int, script: str | None = None) -> float:
