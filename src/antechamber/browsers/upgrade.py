@@ -221,10 +221,11 @@ class Advice:
     system_too_old: bool = False  # nothing that the policy admits runs on this system
 
 
-_WINDOWS_NT = re.compile(r"Windows NT (\d+)\.(\d+)")
-_MAC = re.compile(r"Mac OS X (\d+)[._](\d+)")
-_IOS = re.compile(r"(?:iPhone|CPU) OS (\d+)_(\d+)")
-_ANDROID = re.compile(r"Android (\d+)(?:\.(\d+))?")
+# Bounded digit runs: a hostile UA's 5,000-digit "version" is no version (and int() would refuse).
+_WINDOWS_NT = re.compile(r"Windows NT (\d{1,3})\.(\d{1,3})(?!\d)")
+_MAC = re.compile(r"Mac OS X (\d{1,3})[._](\d{1,3})(?!\d)")
+_IOS = re.compile(r"(?:iPhone|CPU) OS (\d{1,3})_(\d{1,3})(?!\d)")
+_ANDROID = re.compile(r"Android (\d{1,3})(?:\.(\d{1,3}))?(?!\d)")
 _WINDOWS_NAMES = {
     (5, 0): "2000",
     (5, 1): "XP",
