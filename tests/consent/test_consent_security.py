@@ -198,3 +198,39 @@ async def test_other_methods_are_refused_with_405(method: str, path: str) -> Non
     async with client(make_app()) as c:
         response = await c.request(method, path)
     assert response.status_code == 405
+
+
+async def test_deeply_nested_json_is_a_400() -> None:
+    async with client(make_app()) as c:
+        for body in ("[" * 5000, "[" * 5000 + "]" * 5000, '{"a":' * 3000):
+            response = await c.post(URL, content=body, headers={"content-type": "application/json"})
+            assert response.status_code == 400, body[:10]
+
+
+async def test_a_content_length_of_non_ascii_digits_is_a_400() -> None:
+    from consent_helpers import make_settings
+
+    from antechamber.consent import CookieConsentMiddleware
+
+    sent: list[dict[str, object]] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("not reached")
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b'{"action":"accept_all"}', "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    middleware = CookieConsentMiddleware(app, settings=make_settings())
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "scheme": "http",
+        "path": URL,
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"\xb2")],  # "²",
+    }
+    await middleware(scope, receive, send)  # type: ignore[arg-type]
+    assert sent[0]["status"] == 400

@@ -374,7 +374,8 @@ class CookieConsentMiddleware:
     async def _read_body(self, scope: Scope, receive: Receive, headers: Headers) -> bytes:
         length = headers.get("content-length")
         if length is not None:
-            if not length.isdigit():
+            # isascii too: "²" is a digit to isdigit() but not to int().
+            if not (length.isascii() and length.isdigit()):
                 raise _BadRequest(400, N_("The Content-Length header is not a number."))
             if int(length) > self.max_body:
                 raise _BadRequest(
@@ -405,6 +406,9 @@ class CookieConsentMiddleware:
         if as_json:
             try:
                 data = json.loads(text) if text.strip() else None
+            except RecursionError:
+                # `[[[[...]]]]` nested deeper than the parser's stack: never a valid choice.
+                raise _BadRequest(400, N_("The JSON body is nested too deeply.")) from None
             except ValueError as error:
                 raise _BadRequest(
                     400, N_("The body is not valid JSON: %(error)s."), error=str(error)
