@@ -804,3 +804,14 @@ async def test_without_settings_the_browser_half_runs_alone(
     response = await continue_anyway(client, "/")
     assert (await client.get("/", headers=visit(IE_9))).status_code == 200
     assert response.status_code == 303
+
+
+async def test_each_page_comes_back_to_its_own_path(
+    client_for: Callable[..., httpx.AsyncClient],
+) -> None:
+    client = client_for()
+    first = await client.get("/page?a=1&b=2", headers=visit(IE_9))
+    second = await client.get("/", headers=visit(IE_9))
+    assert 'name="next" value="/page?a=1&amp;b=2"' in first.text
+    assert 'name="next" value="/"' in second.text
+    assert first.text.replace("/page?a=1&amp;b=2", "/") == second.text

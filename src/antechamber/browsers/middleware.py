@@ -11,12 +11,13 @@ from typing import Any, Final
 from urllib.parse import parse_qsl, quote, unquote
 
 from itsdangerous import BadData, URLSafeTimedSerializer
+from markupsafe import escape
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.assets import serve_static
 from antechamber.browsers.caniuse import regions
-from antechamber.browsers.detect import Detection
+from antechamber.browsers.detect import MAX_USER_AGENT_LENGTH, Detection
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.browsers.shares import brand_shares
 from antechamber.browsers.upgrade import Advice, advise
@@ -40,6 +41,8 @@ NOTICE_COOKIE: Final = "antechamber_notice"  # the dismissed notices, "warn" and
 NOTICE_MAX_AGE: Final = 180 * 24 * 3600
 MAX_FORM_BODY: Final = 8 * 1024
 MAX_NEXT: Final = 2048
+RENDER_CACHE_SIZE: Final = 256
+_NEXT_MARK: Final = "\x00antechamber-next\x00"
 
 UPGRADE_VARY: Final = "User-Agent, Sec-CH-UA, Accept-Language"
 # The notice depends on the browser, the language and the dismissal cookie: a cache keyed on
@@ -145,6 +148,7 @@ class BrowserPolicyMiddleware:
         self.known_regions = frozenset(regions())
         self.notices = browsers.mode == "warn" or browsers.mobile_notice
         self._admitted: dict[tuple[str, str], bool] = {}
+        self._rendered: dict[tuple[object, ...], str] = {}
         self._routes: Mapping[str, Callable[..., Any]] = {
             f"{self.prefix}/continue": self._continue,
             f"{self.prefix}/notice": self._dismiss,
@@ -283,20 +287,22 @@ class BrowserPolicyMiddleware:
     ) -> None:
         locale = self.pages.negotiate(headers.get("accept-language"))
         region = self._region(headers)
-        advice = self._advice(info, headers.get("user-agent", ""), region)
+        user_agent = headers.get("user-agent", "")[:MAX_USER_AGENT_LENGTH]
         base = scope.get("root_path", "") + self.prefix
-        html = self.pages.render(
-            "upgrade.html",
-            locale,
-            browser=info,
-            browser_label=_label(info),
-            advice=advice,
-            region=self._region_name(region, locale),
-            allow_continue=gated and self.browsers.allow_continue,
-            continue_url=f"{base}/continue",
-            next=back if back is not None else _current(scope),
-            gated=gated,
-        )
+        back = back if back is not None else _current(scope)
+        # The page depends on the browser, the language and the region, which repeat; only the
+        # path to come back to changes with every page, so it is filled into a cached render.
+        key = (locale, info, user_agent, region, base, gated)
+        cached = self._rendered.get(key)
+        if cached is None:
+            cached = self._render_upgrade(locale, info, user_agent, region, base, gated)
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.clear()  # rare: old browsers are few; no LRU bookkeeping
+            self._rendered[key] = cached
+        if _NEXT_MARK in cached:
+            html = cached.replace(_NEXT_MARK, str(escape(back)))
+        else:  # a site's template that transforms `next`: render it for this path
+            html = self._render_upgrade(locale, info, user_agent, region, base, gated, back)
         body = html.encode("utf-8")
         response_headers = [
             (b"content-type", b"text/html; charset=utf-8"),
@@ -310,6 +316,29 @@ class BrowserPolicyMiddleware:
         status = self.browsers.status_code if gated else 200
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
         await send({"type": "http.response.body", "body": b"" if _is_head(scope) else body})
+
+    def _render_upgrade(
+        self,
+        locale: str,
+        info: BrowserInfo,
+        user_agent: str,
+        region: str,
+        base: str,
+        gated: bool,
+        back: str = _NEXT_MARK,
+    ) -> str:
+        return self.pages.render(
+            "upgrade.html",
+            locale,
+            browser=info,
+            browser_label=_label(info),
+            advice=self._advice(info, user_agent, region),
+            region=self._region_name(region, locale),
+            allow_continue=gated and self.browsers.allow_continue,
+            continue_url=f"{base}/continue",
+            next=back,
+            gated=gated,
+        )
 
     def _advice(self, info: BrowserInfo, user_agent: str, region: str) -> Advice:
         return advise(
