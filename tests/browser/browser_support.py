@@ -107,6 +107,16 @@ def wait_for_stand_ins(page: Page, *names: str, timeout: float = 10.0) -> list[s
         page.wait_for_timeout(100)
 
 
+def wait_for_choice(page: Page, settings: Settings, timeout: float = 10.0) -> None:
+    """Wait until the consent cookie is set: a choice made through the banner's script is sent
+    in the background, and a navigation that starts before it lands would still be undecided."""
+    deadline = time.monotonic() + timeout
+    while settings.consent.cookie_name not in cookie_names(page.context):
+        if time.monotonic() > deadline:
+            raise AssertionError("the choice never reached the browser as a consent cookie")
+        page.wait_for_timeout(50)
+
+
 def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"

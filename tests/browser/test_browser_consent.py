@@ -16,6 +16,7 @@ from browser_support import (
     partner_patterns,
     settle,
     stand_ins_that_ran,
+    wait_for_choice,
     wait_for_stand_ins,
 )
 from playwright.sync_api import Locator, Page, expect
@@ -84,6 +85,7 @@ def test_reject_all_leaves_no_partner_cookie_after_the_stand_ins_had_their_chanc
     page.goto(ARTICLE)
     banner(page, demo_server).get_by_role("button", name="Reject all").click()
     expect(banner(page, demo_server)).to_be_hidden()
+    wait_for_choice(page, demo_server.settings)
     for path in (ARTICLE, "/", "/cookies"):  # each page carries the stand-ins and the pixel
         page.goto(path)
         settle(page)
@@ -124,7 +126,9 @@ def test_withdrawing_on_the_preferences_page_deletes_the_refused_cookies(
 ) -> None:
     page.goto(ARTICLE)
     banner(page, demo_server).get_by_role("button", name="Accept all").click()
-    page.reload()
+    wait_for_stand_ins(page, *EVERY_STAND_IN)
+    page.reload()  # for the sync pixel's cookie, and to see the choice hold across pages
+    wait_for_stand_ins(page, *EVERY_STAND_IN)
     settle(page)
     before = cookie_names(page.context)
     assert refused(page, demo_server, "analytics", "advertising") >= {"_ga", "_fbp", "nw_uid"}
