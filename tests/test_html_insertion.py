@@ -40,7 +40,7 @@ def with_fragments(app: ASGIApp, *fragments: Fragment) -> ASGIApp:
 
     async def register(scope: Scope, receive: Receive, send: Send) -> None:
         for fragment in fragments:
-            assert add_fragment(scope, fragment)
+            add_fragment(scope, fragment)
         await app(scope, receive, send)
 
     async def outer(scope: Scope, receive: Receive, send: Send) -> None:
@@ -303,8 +303,18 @@ async def test_nested_layers_insert_once() -> None:
     assert response.text.count("<i>out</i>") == 1
 
 
-async def test_without_an_inserting_layer_a_fragment_is_refused() -> None:
-    assert add_fragment({"type": "http"}, notice()) is False
+async def test_without_an_inserting_layer_a_fragment_changes_nothing() -> None:
+    app = app_answering(lambda r: HTMLResponse(PAGE))
+
+    async def register_only(scope: Scope, receive: Receive, send: Send) -> None:
+        add_fragment(scope, notice())
+        await app(scope, receive, send)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=register_only), base_url="http://testserver"
+    ) as client:
+        response = await client.get("/")
+    assert response.text == PAGE
 
 
 async def test_a_broken_content_length_is_left_as_the_app_sent_it() -> None:
@@ -362,3 +372,19 @@ async def test_a_five_megabyte_streamed_page_is_never_held_whole() -> None:
     assert delivered == count + 1
     assert max(lag) <= 0  # each chunk leaves before the app makes the next
     assert largest <= len(chunk) + len(NOTICE) + 32
+
+
+@pytest.mark.anyio
+async def test_a_fragment_registered_before_the_insertion_starts_is_inserted() -> None:
+    async def page(scope: Scope, receive: Receive, send: Send) -> None:
+        await HTMLResponse("<html><body><p>x</p></body></html>")(scope, receive, send)
+
+    async def outer(scope: Scope, receive: Receive, send: Send) -> None:
+        add_fragment(scope, Fragment(lambda: "<aside>early</aside>"))
+        await run_with_fragments(page, scope, receive, send)
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=outer), base_url="http://testserver"
+    ) as client:
+        response = await client.get("/")
+    assert response.text == "<html><body><p>x</p><aside>early</aside></body></html>"

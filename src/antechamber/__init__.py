@@ -8,7 +8,17 @@ from antechamber.browsers.browserslist import BrowserslistError, browserslist
 from antechamber.browsers.caniuse import CANIUSE_VERSION
 from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
-from antechamber.consent import ConsentState, CookieConsentMiddleware, banner_html
+from antechamber.consent import (
+    ConsentRecord,
+    ConsentState,
+    ConsentStore,
+    ConsentStoreError,
+    CookieConsentMiddleware,
+    LoggingConsentStore,
+    SQLiteConsentStore,
+    banner_html,
+    consent_head_html,
+)
 from antechamber.middleware import Antechamber
 from antechamber.settings import (
     BrowserSettings,
@@ -29,12 +39,18 @@ __all__ = [
     "BrowserSettings",
     "BrowserslistError",
     "Category",
+    "ConsentRecord",
     "ConsentSettings",
     "ConsentState",
+    "ConsentStore",
+    "ConsentStoreError",
     "CookieConsentMiddleware",
+    "LoggingConsentStore",
     "Partner",
+    "SQLiteConsentStore",
     "Settings",
     "__version__",
     "banner_html",
     "browserslist",
+    "consent_head_html",
 ]

@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 _FRAGMENTS = "antechamber.fragments"
+_INSERTING = "antechamber.inserting"  # set by the outermost run_with_fragments
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
 _NO_BODY_STATUS = frozenset({204, 205, 304})
@@ -59,13 +60,9 @@ class Fragment:
     vary: tuple[str, ...] = ()
 
 
-def add_fragment(scope: Scope, fragment: Fragment) -> bool:
-    """Register a fragment for this request; False when no antechamber layer can insert it."""
-    fragments: list[Fragment] | None = scope.get(_FRAGMENTS)
-    if fragments is None:
-        return False
-    fragments.append(fragment)
-    return True
+def add_fragment(scope: Scope, fragment: Fragment) -> None:
+    """Register a fragment for this request, before or inside `run_with_fragments`."""
+    scope.setdefault(_FRAGMENTS, []).append(fragment)
 
 
 def add_vary(headers: MutableHeaders, *names: str) -> None:
@@ -85,14 +82,14 @@ def add_vary(headers: MutableHeaders, *names: str) -> None:
 async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Call `app`, inserting whatever fragments are registered on the way.
 
-    Only the outermost caller does the work: a nested antechamber layer sees the list already on
-    the scope and simply calls the app.
+    Only the outermost caller does the work: a nested antechamber layer sees the mark of the outer
+    one on the scope and simply calls the app.
     """
-    if _FRAGMENTS in scope:
+    if _INSERTING in scope:
         await app(scope, receive, send)
         return
-    fragments: list[Fragment] = []
-    scope[_FRAGMENTS] = fragments
+    scope[_INSERTING] = True
+    fragments: list[Fragment] = scope.setdefault(_FRAGMENTS, [])
     if scope.get("method") == "HEAD":
         await app(scope, receive, _VaryOnly(fragments, send))
         return

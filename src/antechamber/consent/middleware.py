@@ -148,17 +148,9 @@ class CookieConsentMiddleware:
             if matcher:
                 send = functools.partial(self._enforcing_send, send, matcher)
         if self.inject:
-            await run_with_fragments(self._app_with_banner, scope, receive, send)
-        else:
-            await run_with_fragments(self.app, scope, receive, send)
-
-    async def _app_with_banner(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Registered here, inside run_with_fragments: only then does the list exist when this
-        # middleware is the outermost antechamber layer.
-        add_fragment(
-            scope, Fragment(functools.partial(self.render_fragment, scope), vary=self.vary)
-        )
-        await self.app(scope, receive, send)
+            render = functools.partial(self.render_fragment, scope)
+            add_fragment(scope, Fragment(render, vary=self.vary))
+        await run_with_fragments(self.app, scope, receive, send)
 
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
         cookie: bytes | None = None
