@@ -1,7 +1,7 @@
 """antechamber: browser compatibility and cookie consent in front of any ASGI app.
 
-    from antechamber import Antechamber, Settings
-    app = Antechamber(app, settings=Settings(secret_key="..."))
+from antechamber import Antechamber, Settings
+app = Antechamber(app, settings=Settings(secret_key="..."))
 """
 
 from antechamber.browsers.browserslist import BrowserslistError, browserslist
