@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from antechamber import Antechamber, Settings
 from antechamber.demo import site
-from antechamber.middleware import Antechamber
-from antechamber.settings import Settings
 
 settings = Settings.from_toml(Path(__file__).with_name("antechamber.toml"))
 app = Antechamber(site(settings), settings=settings)

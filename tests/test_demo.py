@@ -212,6 +212,18 @@ async def test_the_cookie_policy_lists_every_partner_and_its_cookies(
             assert f"<code>{cookie}</code>" in html
 
 
+@pytest.mark.anyio
+async def test_the_about_page_links_the_preview_of_the_upgrade_page(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    html = (await client.get("/about")).text
+    links = re.findall(rf'href="({settings.route_prefix}/preview\?[^"]+)"', html)
+    assert len(links) == 2  # English and Ukrainian
+    for link in links:
+        preview = await client.get(link.replace("&amp;", "&"))
+        assert preview.status_code == settings.browsers.status_code
+
+
 def test_serve_announces_the_generated_secret_and_where_records_go(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -228,6 +240,7 @@ def test_serve_announces_the_generated_secret_and_where_records_go(
     assert str(tmp_path / "consent.db") in out
     assert "no request leaves this machine" in out
     assert "http://127.0.0.1:8123/" in out
+    assert "http://127.0.0.1:8123/_antechamber/preview?ua=" in out
     assert len(runs) == 1
     assert (runs[0]["host"], runs[0]["port"]) == ("127.0.0.1", 8123)
 

@@ -17,6 +17,7 @@ import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
@@ -36,6 +37,8 @@ __all__ = ["CSP", "PARTNERS", "create_app", "demo_settings", "serve", "site"]
 
 HERE = Path(__file__).parent
 CSP = "default-src 'self'"
+# For the preview links: a browser the demo's policy (`defaults`) turns away.
+IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
 
 PARTNERS = [
     Partner(
@@ -124,7 +127,7 @@ class SecurityHeaders:
 
 def create_app(settings: Settings) -> ASGIApp:
     """The demo site with antechamber in front of it."""
-    from antechamber.middleware import Antechamber
+    from antechamber import Antechamber
 
     return Antechamber(site(settings), settings=settings)
 
@@ -139,6 +142,8 @@ def site(settings: Settings) -> Starlette:
         "prefix": settings.route_prefix,
         "partners": partners,
         "categories": categories,
+        "preview": settings.preview,
+        "preview_ie_11": f"{settings.route_prefix}/preview?{urlencode({'ua': IE_11})}",
     }
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
@@ -241,5 +246,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         "antechamber demo: every partner on the site is a local stand-in; "
         "no request leaves this machine."
     )
+    if settings.preview:
+        print(
+            "antechamber demo: preview of the upgrade page as Internet Explorer 11 sees it: "
+            f"{base}{settings.route_prefix}/preview?ua={quote(IE_11)}&lang=en"
+        )
     print(f"antechamber demo: the site is at {base}/ (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", ws="none")
