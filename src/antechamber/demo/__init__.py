@@ -143,6 +143,8 @@ def site(settings: Settings) -> Starlette:
         "partners": partners,
         "categories": categories,
         "preview": settings.preview,
+        "consent_cookie": settings.consent.cookie_name,
+        "consent_days": settings.consent.max_age // 86400,
         "preview_ie_11": f"{settings.route_prefix}/preview?{urlencode({'ua': IE_11})}",
     }
 
