@@ -21,7 +21,7 @@ import traceback
 from collections.abc import Callable
 
 from . import asgi, memory, mix, pages, policy, server
-from ._harness import Report, Unavailable
+from ._harness import Figure, Report, Unavailable
 
 SECTIONS: dict[str, tuple[str, Callable[..., None]]] = {
     "asgi": ("1. In-process ASGI: warm path vs bare Starlette", asgi.bench),
@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
             report.skipped.append((title, f"failed: {type(exc).__name__}: {exc}"))
         print(f"  ({time.perf_counter() - t0:.1f} s)", flush=True)
     elapsed = time.perf_counter() - started
+    if not args.only and not args.quick:
+        print()
+        report.add(Figure("run", "the whole run (all sections)", elapsed, "s", 300.0))
     misses = [f for f in report.figures if f.passed is False]
     print(f"\n## Summary ({elapsed:.0f} s; {len(misses)} goal(s) missed)\n", flush=True)
     print(table(report, command, elapsed), flush=True)

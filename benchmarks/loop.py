@@ -2,7 +2,8 @@
 
     .venv/bin/pyinstrument -r text -m benchmarks.loop warm [REQUESTS]
 
-Scenarios: warm (the warm path), cold (never-seen UAs through the middleware), mix (the
+Scenarios: warm (the warm path), cold (never-seen UAs of supported browsers through the
+middleware, as in the policy section), mix (the
 realistic mix), upgrade (the upgrade page for IE 11), banner (an undecided visitor on the 50 KB
 page), inspect-cold (BrowserPolicy.inspect on never-seen UAs), inspect-cached.
 """
@@ -44,12 +45,15 @@ def scenario(name: str, n: int) -> None:
         return
     app = antechamber()
     cookie = consent_cookie()
-    base = page_scope("/page", cookie=cookie)
+    base = page_scope("/page", cookie=cookie, ua="")  # UA set per request, no Client Hints
     if name == "warm":
-        scopes = [base] * n
+        scopes = [page_scope("/page", cookie=cookie)] * n
     elif name == "cold":
+        from .policy import supported_templates
+
+        templates = supported_templates(corpus())
         scopes = [
-            with_header(base, "user-agent", ua) for ua in itertools.islice(fresh_uas(corpus()), n)
+            with_header(base, "user-agent", ua) for ua in itertools.islice(fresh_uas(templates), n)
         ]
     elif name == "mix":
         from .mix import FRESH_SHARE, weights

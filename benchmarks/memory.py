@@ -68,7 +68,7 @@ def bench(
     total = requests or (20_000 if quick else 1_000_000)
     distinct = min(DISTINCT, total // 10) if quick else DISTINCT
     app = antechamber()
-    base = page_scope("/page", cookie=consent_cookie())
+    base = page_scope("/page", cookie=consent_cookie(), ua="")  # no Client Hints: not Chrome
     others = [(k, v) for k, v in base["headers"] if k != b"user-agent"]
     fresh = fresh_uas(corpus())
     scopes = [

@@ -94,7 +94,7 @@ def bench(report: Report, *, quick: bool) -> None:
         f"({total:.1f}% of global usage); by weight: {summary}"
     )
     cookie = consent_cookie()
-    base = page_scope("/page", cookie=cookie)
+    base = page_scope("/page", cookie=cookie, ua="")  # UA set per request, no Client Hints
     app = antechamber()
     rng = random.Random(2024)
     for ua in uas:  # a running site has seen its regular visitors

@@ -215,7 +215,7 @@ def bench(report: Report, *, quick: bool) -> None:
     )
     cookie = consent_cookie()
     app = antechamber()
-    base = page_scope("/page", cookie=cookie)
+    base = page_scope("/page", cookie=cookie, ua="")  # UA set per request, no Client Hints
     known = [with_header(base, "user-agent", ua) for ua in templates]
     for scope in known:  # into the middleware's cache
         run(call(app, scope))
