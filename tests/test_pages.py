@@ -10,9 +10,10 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from antechamber.assets import IMMUTABLE, serve_static, static_version
-from antechamber.browsers.middleware import BrowserPolicyMiddleware, safe_next
+from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.browsers.policy import BrowserPolicy
 from antechamber.pages import Pages
+from antechamber.security import safe_next
 from antechamber.settings import DEFAULT_LOCALES, Settings
 from test_gate import (
     ANDROID_4_BROWSER,

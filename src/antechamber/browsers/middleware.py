@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Final
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import parse_qsl, quote
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import escape
@@ -23,6 +23,7 @@ from antechamber.browsers.shares import brand_shares
 from antechamber.browsers.upgrade import Advice, advise
 from antechamber.html import Fragment, add_fragment, run_with_fragments
 from antechamber.pages import Pages
+from antechamber.security import is_same_origin, safe_next
 from antechamber.settings import Settings
 
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
     "NOTICE_COOKIE",
     "BrowserPolicyMiddleware",
     "LazyUserAgent",
-    "safe_next",
 ]
 
 logger = logging.getLogger("antechamber.browsers")
@@ -459,7 +459,7 @@ class BrowserPolicyMiddleware:
         if scope.get("method") != "POST":
             await _plain(405, "Method Not Allowed", {"Allow": "POST"})(scope, receive, send)
             return None
-        if _cross_site(headers):
+        if not is_same_origin(headers, scope.get("scheme", "http")):
             await _plain(403, "Cross-site request refused")(scope, receive, send)
             return None
         content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -559,39 +559,6 @@ def _cookie(headers: Mapping[str, str], name: str) -> str | None:
         if key == name:
             return value.strip().strip('"')
     return None
-
-
-def _cross_site(headers: Mapping[str, str]) -> bool:
-    """Refuse what another site makes the browser post (Fetch Metadata, else Origin vs Host)."""
-    site = headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return True
-    origin = headers.get("origin")
-    if origin is None:
-        return False  # old browsers send neither; SameSite=Lax covers them
-    host = headers.get("host", "")
-    # The scheme is not compared: behind a TLS-terminating proxy the app may see http.
-    return origin == "null" or origin.split("://", 1)[-1].rstrip("/").lower() != host.lower()
-
-
-def safe_next(value: str | None) -> str:
-    """`value` when it is a path on this site, else "/": no open redirect, however encoded."""
-    if not value or len(value) > MAX_NEXT or not value.startswith("/"):
-        return "/"
-    decoded = value
-    for _ in range(3):  # "%252F%252F" is "//" after two decodings
-        if any(ch in decoded for ch in "\\\r\n\t\x00") or decoded.startswith("//"):
-            return "/"
-        if not decoded.isprintable():
-            return "/"
-        once = unquote(decoded)
-        if once == decoded:
-            break
-        decoded = once
-    if decoded.startswith(("//", "/\\")) or not decoded.startswith("/"):
-        return "/"
-    # What reaches the Location header must be ASCII.
-    return quote(value, safe="/%:@!$&'()*+,;=-._~?#")
 
 
 def _redirect(scope: Scope, location: str) -> Response:

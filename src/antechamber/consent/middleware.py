@@ -26,10 +26,10 @@ from antechamber.consent.enforce import (
     request_cookie_names,
 )
 from antechamber.consent.records import ConsentRecord, ConsentStore, open_store
-from antechamber.consent.security import is_same_origin, safe_next
 from antechamber.consent.state import ConsentCodec, ConsentState, StoredChoice, cookie_pattern
 from antechamber.html import Fragment, add_fragment, add_vary, run_with_fragments
 from antechamber.pages import Pages
+from antechamber.security import is_same_origin, safe_next
 from antechamber.settings import Settings
 
 __all__ = ["CookieConsentMiddleware"]

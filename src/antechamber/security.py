@@ -1,10 +1,12 @@
-"""Request checks for the consent endpoints: same-origin POSTs and on-site `next` targets."""
+"""Checks for antechamber's own POST endpoints: same-origin requests and on-site `next` targets.
+
+Shared by the consent endpoints and the gate's `continue` and `notice` forms.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote, unquote, urlsplit
-
-from starlette.datastructures import Headers
 
 __all__ = ["is_same_origin", "safe_next"]
 
@@ -22,7 +24,7 @@ def _host_key(scheme: str, netloc: str) -> str:
     return netloc
 
 
-def is_same_origin(headers: Headers, scheme: str) -> bool:
+def is_same_origin(headers: Mapping[str, str], scheme: str) -> bool:
     """Whether a state-changing request comes from this site.
 
     The rule, in order:
