@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-seconds",
         type=float,
         default=None,
-        help="time budget of the memory section (default 60 s; quick 10 s)",
+        help="time budget of the memory section (default: what is left of 5 minutes, at most "
+        "150 s; quick 10 s)",
     )
     args = parser.parse_args(argv)
 
@@ -103,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n## {title}", flush=True)
         t0 = time.perf_counter()
         try:
-            kwargs = {"requests": args.requests, "seconds": args.memory_seconds}
-            kwargs = kwargs if key == "memory" else {}
+            kwargs = {}
+            if key == "memory":
+                seconds = args.memory_seconds
+                if seconds is None and not args.quick:
+                    # What is left of five minutes once the server section (~45 s) is counted.
+                    seconds = min(150.0, max(20.0, 240.0 - (time.perf_counter() - started)))
+                kwargs = {"requests": args.requests, "seconds": seconds}
             fn(report, quick=args.quick, **kwargs)
         except (Unavailable, ImportError) as exc:
             # ImportError: a piece imported deep inside antechamber has not landed yet

@@ -5,8 +5,9 @@ One million requests (by default; `--requests N` scales it, `--quick` runs 20,00
 (corpus UAs with their build numbers replaced), so the 10,000-entry cache is overrun all the
 time: nine requests in ten inspect a UA afresh, and the outdated ones render the upgrade page.
 That is far slower than the warm path, so the run also stops at a time budget
-(`--memory-seconds`, default 60 s) and says how many requests it made; the cache is full after
-about 11,000 requests, so growth beyond that is what the figure is about.
+(`--memory-seconds`; by default what is left of five minutes for the whole run, at most 150 s)
+and says how many requests it made. The cache is full after about 11,000 requests, so growth
+beyond that is what the figure is about.
 
 RSS (psutil) is read after 1,000 warm-up requests, a tenth of the way through, and at the end;
 the goal is that the end stays within 30 MB of the start. The UA strings and their request
