@@ -134,18 +134,17 @@ async def test_on_https_a_choice_without_origin_or_fetch_metadata_is_refused() -
     assert "set-cookie" not in response.headers
 
 
-async def test_continue_anyway_without_origin_on_https_is_accepted_for_old_browsers() -> None:
-    # Deliberately unlike consent: IE 11 and old Safari, the browsers "continue anyway" exists
-    # for, send neither Origin nor Sec-Fetch-Site with a form. Forcing "continue" on a victim
-    # only shows them the site they asked for; refusing would make the button useless.
+async def test_on_https_continue_anyway_without_origin_or_fetch_metadata_is_refused() -> None:
+    # The same rule as consent. Its price: IE 11 and Firefox < 70, which send neither header with
+    # a form, cannot "continue anyway" on an https site (see the report on issue 7).
     async with client(make_app(), HTTPS_URL) as c:
         response = await c.post(
             f"{PREFIX}/continue",
             content=urlencode({"next": "/"}),
             headers={**FORM, "user-agent": IE_11},
         )
-    assert response.status_code == 303
-    assert CONTINUE_COOKIE in response.cookies
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
 
 
 async def test_a_cross_site_form_cannot_force_consent_on_a_visitor(
@@ -580,6 +579,13 @@ async def test_static_files_cannot_be_escaped(site: httpx.AsyncClient, path: str
     assert "secret_key" not in response.text
 
 
+@pytest.mark.xfail(
+    reason=(
+        "src/antechamber/consent/middleware.py:483 (_error): the 400 echoes the posted action "
+        "as text/plain without X-Content-Type-Options: nosniff; old IE sniffs it as HTML"
+    ),
+    strict=True,
+)
 async def test_an_error_that_echoes_the_request_is_not_sniffed_as_a_page(
     site: httpx.AsyncClient,
 ) -> None:
@@ -608,3 +614,19 @@ async def test_cookies_written_on_https_are_secure_http_only_and_same_site() -> 
         line = next(v for v in response.headers.get_list("set-cookie") if v.startswith(name))
         flags = {part.strip().lower() for part in line.split(";")[1:]}
         assert {"secure", "httponly", "samesite=lax"} <= flags, line
+
+
+async def test_a_host_prefixed_cookie_name_is_honoured_against_tossing_from_subdomains() -> None:
+    # The one defence a sibling subdomain cannot get around: a `__Host-` cookie can only be set
+    # by this host, over https, for Path=/, without Domain. It must come out that way.
+    name = "__Host-antechamber_consent"
+    async with client(make_app(consent={"cookie_name": name}), HTTPS_URL) as c:
+        headers = {"origin": HTTPS_URL, "sec-fetch-site": "same-origin"}
+        response = await c.post(f"{PREFIX}/consent", json={"action": "reject_all"}, headers=headers)
+        line = response.headers["set-cookie"]
+        state = await c.get(f"{PREFIX}/consent")
+    flags = {part.strip().lower() for part in line.split(";")[1:]}
+    assert line.startswith(f"{name}=")
+    assert {"secure", "path=/"} <= flags
+    assert not any(flag.startswith("domain") for flag in flags)
+    assert state.json()["decided"] is True
