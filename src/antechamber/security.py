@@ -34,27 +34,36 @@ def is_same_origin(headers: Mapping[str, str], scheme: str) -> bool:
        header. The scheme is not compared, because behind a TLS-terminating proxy the app may see
        http while the browser says https; `Host` cannot be forged by another site's page.
        `Origin: null` (sandboxed frames, some redirects) is refused.
-    3. Neither header: refused on https, where every browser that could be tricked into the
-       request sends one of them; allowed on plain http, for old browsers and tools.
+    3. Neither header (IE 11 and Firefox before 70 send neither with a same-site form, and they
+       are the browsers the upgrade page is shown to): the `Referer` decides, by the same host
+       comparison. Without a `Referer` either, refused on https and allowed on plain http, where
+       there is no privacy to protect from a forged request anyway.
     """
     site = headers.get("sec-fetch-site")
     if site is not None and site.strip().lower() not in ("same-origin", "none"):
         return False
     origin = headers.get("origin")
     if origin is not None:
-        host = headers.get("host")
-        if not host:
-            return False
-        try:
-            parsed = urlsplit(origin.strip())
-        except ValueError:
-            return False
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            return False
-        return _host_key(parsed.scheme, parsed.netloc) == _host_key(parsed.scheme, host)
+        return _same_host(origin, headers.get("host"))
     if site is not None:
         return True
+    referer = headers.get("referer")
+    if referer is not None:
+        return _same_host(referer, headers.get("host"))
     return scheme != "https"
+
+
+def _same_host(url: str, host: str | None) -> bool:
+    """Whether an http(s) URL (an Origin or a Referer) names the host and port of `Host`."""
+    if not host:
+        return False
+    try:
+        parsed = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return False
+    return _host_key(parsed.scheme, parsed.netloc) == _host_key(parsed.scheme, host)
 
 
 def _has_control(text: str) -> bool:

@@ -477,7 +477,12 @@ class CookieConsentMiddleware:
         message = self.pages.gettext(locale)(message)
         if params:
             message = message % params
-        headers = {"Cache-Control": _NO_STORE, "Content-Language": locale.replace("_", "-")}
+        # nosniff: the message may repeat what was posted, and old IE would sniff it as HTML.
+        headers = {
+            "Cache-Control": _NO_STORE,
+            "Content-Language": locale.replace("_", "-"),
+            "X-Content-Type-Options": "nosniff",
+        }
         if as_json:
             return JSONResponse({"error": message}, status_code=status, headers=headers)
         return PlainTextResponse(message, status_code=status, headers=headers)
