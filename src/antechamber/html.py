@@ -25,6 +25,7 @@ What is and is not rewritten, and why:
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,31 +97,42 @@ async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send:
     await app(scope, receive, _Inserter(fragments, send))
 
 
-def _is_html(headers: MutableHeaders) -> bool:
-    content_type = headers.get("content-type", "")
-    return content_type.split(";", 1)[0].strip().lower() == "text/html"
+@functools.lru_cache(maxsize=64)
+def _html_charset(content_type: bytes) -> tuple[bool, str | None]:
+    """Whether a Content-Type is HTML, and its charset if `</body>` can be found by bytes.
 
-
-def _charset(headers: MutableHeaders) -> str:
-    for part in headers.get("content-type", "").split(";")[1:]:
-        name, _, value = part.partition("=")
+    Cached: a site sends a handful of distinct Content-Types.
+    """
+    mime, *params = content_type.decode("latin-1").split(";")
+    if mime.strip().lower() != "text/html":
+        return False, None
+    charset = "utf-8"
+    for param in params:
+        name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return "utf-8"
-
-
-def _ascii_compatible(charset: str) -> bool:
-    # "</body>" must be the same bytes in the page's charset, or it cannot be found by bytes.
+            charset = value.strip().strip('"')
+    # "</body>" must be the same bytes in the page's charset (not so in UTF-16), and an unknown
+    # charset cannot be encoded to at all.
     try:
-        codec = codecs.lookup(charset)
+        if codecs.lookup(charset).encode("</body>")[0] != b"</body>":
+            return True, None
     except LookupError:
-        return False
-    return codec.encode("</body>")[0] == b"</body>"
+        return True, None
+    return True, charset
 
 
-def _encodable(headers: MutableHeaders) -> bool:
-    encoding = headers.get("content-encoding", "identity").strip().lower()
-    return encoding in ("", "identity")
+@functools.lru_cache(maxsize=256)
+def _merged_vary(present: tuple[bytes, ...], names: tuple[str, ...]) -> bytes | None:
+    """`Vary` with `names` added to what the app sent (None: nothing to send)."""
+    values = [v.strip() for line in present for v in line.decode("latin-1").split(",")]
+    values = [v for v in values if v]
+    lowered = {v.lower() for v in values}
+    if "*" not in lowered:
+        for name in names:
+            if name.lower() not in lowered:
+                values.append(name)
+                lowered.add(name.lower())
+    return ", ".join(values).encode("latin-1") if values else None
 
 
 def normalize_header_names(message: Message) -> None:
@@ -135,29 +147,52 @@ def normalize_header_names(message: Message) -> None:
 
 
 def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
-    """At `http.response.start`: fix the headers; return the bytes to insert, if any."""
+    """At `http.response.start`: fix the headers; return the bytes to insert, if any.
+
+    One pass over the raw headers: this runs on every HTML page the site serves.
+    """
     if not fragments:
         return None
-    normalize_header_names(message)
-    headers = MutableHeaders(scope=message)
     status = message.get("status", 200)
-    if not _is_html(headers) or status in _NO_BODY_STATUS or status < 200:
+    if status < 200 or status in _NO_BODY_STATUS:
         return None
-    add_vary(headers, *(n for f in fragments for n in f.vary))
-    charset = _charset(headers)
-    if not _encodable(headers) or not _ascii_compatible(charset):
-        return None
-    markup = "".join(f.render() for f in fragments)
-    if not markup:
-        return None
-    encoded = markup.encode(charset, errors="xmlcharrefreplace")
-    if "content-length" in headers:
-        try:
-            length = int(headers["content-length"])
-        except ValueError:
-            return None  # a broken length: leave the response as the app made it
-        headers["content-length"] = str(length + len(encoded))
-    return encoded
+    headers: list[tuple[bytes, bytes]] = []
+    content_type = length = None
+    encoded_body = False
+    vary: list[bytes] = []
+    for name, value in message.get("headers") or ():
+        name = name.lower()  # some apps send capitals (Django)
+        if name == b"content-length":
+            length = value
+            continue
+        if name == b"vary":
+            vary.append(value)
+            continue
+        if name == b"content-type":
+            content_type = value
+        elif name == b"content-encoding":
+            encoded_body = value.strip().lower() not in (b"", b"identity")
+        headers.append((name, value))
+    is_html, charset = (False, None) if content_type is None else _html_charset(content_type)
+    if not is_html:
+        return None  # not a page: leave the response exactly as the app made it
+    merged = _merged_vary(tuple(vary), tuple(n for f in fragments for n in f.vary))
+    if merged is not None:
+        headers.append((b"vary", merged))
+    message["headers"] = headers
+    insert = None
+    if charset is not None and not encoded_body:
+        markup = "".join(f.render() for f in fragments)
+        if markup:
+            insert = markup.encode(charset, errors="xmlcharrefreplace")
+    if length is not None:
+        if insert is not None:
+            try:
+                length = str(int(length) + len(insert)).encode()
+            except ValueError:
+                insert = None  # a broken length: leave the body as the app made it
+        headers.append((b"content-length", length))
+    return insert
 
 
 def _last_body_end(data: bytes) -> int:

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.assets import serve_static
 from antechamber.browsers.caniuse import regions
-from antechamber.browsers.detect import MAX_USER_AGENT_LENGTH, Detection
+from antechamber.browsers.detect import HINT_HEADERS, MAX_USER_AGENT_LENGTH, Detection
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.browsers.shares import brand_shares
 from antechamber.browsers.upgrade import Advice, advise
@@ -145,6 +145,9 @@ class BrowserPolicyMiddleware:
         # itsdangerous signs with the last key and verifies with all; ours signs with the first.
         self.signer = URLSafeTimedSerializer(list(reversed(keys)), salt=CONTINUE_SALT)
         self.region_header = browsers.region_header
+        self.read_headers = _READ_HEADERS | (
+            {self.region_header.encode("latin-1")} if self.region_header else set()
+        )
         self.known_regions = frozenset(regions())
         self.notices = browsers.mode == "warn" or browsers.mobile_notice
         self._admitted: dict[tuple[str, str], bool] = {}
@@ -164,7 +167,7 @@ class BrowserPolicyMiddleware:
     # -- the gate -----------------------------------------------------------------------------
 
     async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = _headers(scope)
+        headers = _headers(scope, self.read_headers)
         user_agent = headers.get("user-agent", "")
         hints = headers if "sec-ch-ua" in headers else None
         info = self.policy.inspect(user_agent, hints)
@@ -481,11 +484,36 @@ class BrowserPolicyMiddleware:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+# The request headers the gate reads (the region header is added per site); the others are not
+# even decoded, as this runs on every request.
+_READ_HEADERS: Final = frozenset(
+    {
+        b"user-agent",
+        *(name.encode() for name in HINT_HEADERS),
+        b"accept",
+        b"accept-language",
+        b"sec-fetch-mode",
+        b"sec-fetch-dest",
+        b"sec-fetch-site",
+        b"x-requested-with",
+        b"cookie",
+        b"content-type",
+        b"origin",
+        b"host",
+        b"referer",
+    }
+)
+
+
+def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:
     # Only the first of a repeated header counts, except Cookie, whose parts are joined.
     result: dict[str, str] = {}
     for raw_name, raw_value in scope.get("headers", ()):
-        name = raw_name.decode("latin-1").lower()
+        if raw_name not in wanted:
+            raw_name = raw_name.lower()  # ASGI says lower case; not every client agrees
+            if raw_name not in wanted:
+                continue
+        name = raw_name.decode("latin-1")
         value = raw_value.decode("latin-1")
         if name in result:
             if name == "cookie":
