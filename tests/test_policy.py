@@ -402,3 +402,43 @@ def test_malformed_hints_on_a_real_browser_leave_the_user_agent_verdict(
 ) -> None:
     info = defaults.inspect(CHROME_120, MALFORMED_HINTS)
     assert (info.family, info.agent, info.verdict) == ("Chrome", "chrome", "supported")
+
+
+# Client Hints as Chromium sends them, each hint set once as a plain dict with lower-case names
+# (what the gate passes) and once as Starlette's Headers (what an app would pass).
+HINT_SETS = {
+    "edge on windows": EDGE_HINTS,
+    "opera, full versions only": {
+        "sec-ch-ua-full-version-list": (
+            '"Chromium";v="130.0.6723.92", "Opera";v="115.0.5322.68", "Not?A_Brand";v="99.0.0.0"'
+        ),
+        "sec-ch-ua-platform": '"macOS"',
+    },
+    "chrome on android, mobile": {
+        "sec-ch-ua": '"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"',
+        "sec-ch-ua-mobile": "?1",
+        "sec-ch-ua-platform": '"Android"',
+    },
+    "old edge, full versions": {
+        "sec-ch-ua": '"Chromium";v="100", "Microsoft Edge";v="100", " Not A;Brand";v="99"',
+        "sec-ch-ua-full-version-list": (
+            '"Chromium";v="100.0.4896.127", "Microsoft Edge";v="100.0.1185.50"'
+        ),
+        "sec-ch-ua-mobile": "?0",
+        "sec-ch-ua-platform": '"Windows"',
+    },
+}
+
+
+@pytest.mark.parametrize("hints", HINT_SETS.values(), ids=HINT_SETS.keys())
+def test_hints_in_a_plain_dict_and_in_starlette_headers_give_the_same_verdict(
+    hints: dict[str, str],
+) -> None:
+    from starlette.datastructures import Headers
+
+    ua = chrome(130)
+    as_dict = BrowserPolicy("defaults").inspect(ua, dict(hints))
+    as_headers = BrowserPolicy("defaults").inspect(
+        ua, Headers(raw=[(k.encode(), v.encode()) for k, v in hints.items()])
+    )
+    assert as_dict == as_headers

@@ -197,6 +197,10 @@ def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
 
 def _last_body_end(data: bytes) -> int:
     """Where the last `</body>` starts, or -1; searched from the end, where it usually is."""
+    # The common case first: a plain "</body>" with no other closing body tag after it.
+    at = data.rfind(b"</body>")
+    if at >= 0 and not _BODY_END.search(data, at + 7):
+        return at
     window = 4096
     while True:
         start = max(0, len(data) - window)

@@ -132,7 +132,12 @@ class BrowserPolicyMiddleware:
         )
         self.pages = Pages(self.settings)
         self.prefix = self.settings.route_prefix
-        self.exempt = tuple(p.rstrip("/") for p in self.settings.gated_exempt_paths)
+        exempt = [p.rstrip("/") for p in self.settings.gated_exempt_paths]
+        # Whole segments: "/static" exempts "/static" and "/static/x", not "/staticky"; an
+        # exempt path "/" (stripped to "") exempts everything.
+        self.exempt_all = "" in exempt
+        self.exempt_paths = frozenset(exempt)
+        self.exempt_prefixes = tuple(p + "/" for p in exempt if p)
         keys = self.settings.secret_keys
         if not keys:
             keys = [secrets.token_urlsafe(32)]
@@ -205,10 +210,7 @@ class BrowserPolicyMiddleware:
         await self.app(scope, receive, send)
 
     def _is_exempt(self, path: str) -> bool:
-        for prefix in self.exempt:
-            if path == prefix or path.startswith(prefix + "/") or (prefix == "" and path):
-                return True
-        return False
+        return self.exempt_all or path in self.exempt_paths or path.startswith(self.exempt_prefixes)
 
     def _continued(self, headers: Mapping[str, str]) -> bool:
         if not self.browsers.allow_continue:
