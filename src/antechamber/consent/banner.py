@@ -103,6 +103,7 @@ class ConsentPages:
         for partner in self.consent.partners:
             self.partners_by_category.setdefault(partner.category, []).append(partner)
         self._fragments: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
+        self._joined: dict[tuple[tuple[Any, ...], str], str] = {}
         self._banner_hashes: dict[str, str] = {}
 
     # -- data for scripts -------------------------------------------------------------------------
@@ -127,6 +128,10 @@ class ConsentPages:
             *state.categories.values(),
             *state.partners.values(),
         )
+        joined_key = (key, next_path)
+        joined = self._joined.get(joined_key)
+        if joined is not None:
+            return joined
         pieces = self._fragments.get(key)
         if pieces is None:
             data = {
@@ -160,10 +165,16 @@ class ConsentPages:
         else:
             as_value = html.escape(next_path)
             as_query = html.escape(quote(next_path, safe="/"))
-        return "".join(
+        joined = "".join(
             as_value if piece == _NEXT else as_query if piece == _NEXT_QUERY else piece
             for piece in pieces
         )
+        # Most requests are for a few popular pages: their markup is kept whole. Cleared rather
+        # than evicted one by one when full, which keeps the hit path a single lookup.
+        if len(self._joined) >= 4096:
+            self._joined.clear()
+        self._joined[joined_key] = joined
+        return joined
 
     def banner_hash(self, locale: str) -> str:
         """A hash of what the banner said (text, policy link, revision) in a locale, for records:
