@@ -35,7 +35,6 @@ from pydantic_settings import (
 __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_LOCALES",
-    "MODERN",
     "BrowserSettings",
     "Category",
     "ConsentSettings",
@@ -44,16 +43,6 @@ __all__ = [
 ]
 
 DEFAULT_LOCALES = ["en", "uk", "de", "fr", "es", "it", "pl", "pt", "nl", "cs"]
-
-# Rails 7.2's `allow_browser versions: :modern`.
-MODERN: dict[str, str | bool] = {
-    "safari": "17.2",
-    "ios_saf": "17.2",
-    "chrome": "120",
-    "firefox": "121",
-    "opera": "106",
-    "ie": False,
-}
 
 # Which TOML file the Settings being built reads (pydantic-settings picks sources per class).
 _TOML_PATH: ContextVar[Path | None] = ContextVar("antechamber_toml_path", default=None)
@@ -321,8 +310,6 @@ class ConsentSettings(_Section):
                     f"partner {partner.key!r} names category {partner.category!r}, "
                     f"which is not one of {keys!r}"
                 )
-            if any(c.key == partner.category and c.required for c in self.categories):
-                continue
         if self.same_site == "none" and self.https_only is False:
             raise ValueError("same_site='none' needs Secure cookies; https_only=False forbids it")
         return self

@@ -7,7 +7,7 @@ JS names of the steps. Queries that need data antechamber does not ship (Node.js
 releases, feature support, custom usage statistics, shared configs, Baseline) raise
 BrowserslistError.
 
-When browserslist is upgraded, re-check `_FIREFOX_ESR_VERSION`, `_DEAD` and `_ALIASES` against its
+When browserslist is upgraded, re-check `_FIREFOX_ESR_VERSION`, `_DEAD` and `ALIASES` against its
 index.js, then regenerate tests/fixtures/browserslist_queries.json.
 """
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, cmp_to_key, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from antechamber.browsers import caniuse
 
@@ -36,7 +36,7 @@ _OP_MOB_BLINK_FIRST = 14
 _FIREFOX_ESR_VERSION = "153"
 _DEFAULTS = ("> 0.5%", "last 2 versions", "Firefox ESR", "not dead")
 _DEAD = ("Baidu >= 0", "ie <= 11", "ie_mob <= 11", "bb <= 10", "op_mob <= 12.1", "samsung 4")
-_ALIASES = {
+ALIASES: Final = {  # browserslist/index.js's, for queries and for policy mappings
     "fx": "firefox",
     "ff": "firefox",
     "ios": "ios_saf",
@@ -209,7 +209,7 @@ def _region_usage(place: str) -> dict[str, float]:
 
 def _by_name(name: str) -> _Browser | None:
     name = name.lower()
-    return _data().get(_ALIASES.get(name, name))
+    return _data().get(ALIASES.get(name, name))
 
 
 def _check_name(name: str) -> _Browser:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TypeAlias
 
-from antechamber.browsers.browserslist import browserslist, load_config
+from antechamber.browsers.browserslist import ALIASES, browserslist, load_config
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import (
     HINT_HEADERS,
@@ -40,21 +40,6 @@ MODERN: Final[Mapping[str, MinimumVersion]] = {
     "ie": False,
 }
 
-# browserslist's own aliases (browserslist/index.js), for the mapping form.
-_ALIASES: Final = {
-    "fx": "firefox",
-    "ff": "firefox",
-    "ios": "ios_saf",
-    "explorer": "ie",
-    "blackberry": "bb",
-    "explorermobile": "ie_mob",
-    "operamini": "op_mini",
-    "operamobile": "op_mob",
-    "chromeandroid": "and_chr",
-    "firefoxandroid": "and_ff",
-    "ucandroid": "and_uc",
-    "qqandroid": "and_qq",
-}
 
 # The agents an engine version is measured against. Chromium and Gecko have a desktop and an
 # Android agent; caniuse keeps one version for and_chr/and_ff that stands for all of them, so the
@@ -327,7 +312,7 @@ class BrowserPolicy:
         minima: dict[str, Version | None] = {}
         for raw_name, raw_version in mapping.items():
             name = str(raw_name).strip().lower()
-            name = _ALIASES.get(name, name)
+            name = ALIASES.get(name, name)
             if name not in self._data:
                 raise ValueError(
                     f"Invalid supported: unknown browser {raw_name!r} "
