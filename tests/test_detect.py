@@ -3,12 +3,27 @@ instances, browsers' published formats) to caniuse agent, engine, and bot."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import ua_parser_rs
 import yaml
+from ua_parser import load_lazy_builtins
+from ua_parser.regex import Resolver
 
-from antechamber.browsers.detect import MAX_USER_AGENT_LENGTH, Detection, detect
+from antechamber.browsers.detect import (
+    _BROKEN_CRAWLER_PATTERNS,
+    _EXTRA_BOT_PATTERNS,
+    MAX_USER_AGENT_LENGTH,
+    Detection,
+    _crawler_patterns,
+    _is_tablet,
+    _without_groups,
+    detect,
+    is_bot,
+)
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
 
@@ -289,6 +304,60 @@ def test_no_browser_in_the_corpus_is_taken_for_a_bot() -> None:
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko; Google Web "
         "Preview) Chrome/27.0 .1453 Safari/537.36."
     ]
+
+
+def _reference_is_bot() -> Callable[[str], bool]:
+    """The bot test as first written: the crawler list, or ua-parser's full device parse says
+    "Spider" (the screen and the confirmation in `_Detector.is_bot` are shortcuts to this)."""
+    patterns = [p for p in _crawler_patterns() if p not in _BROKEN_CRAWLER_PATTERNS]
+    crawlers = ua_parser_rs.UserAgentExtractor(
+        (p, "bot", None, None, None, None) for p in [*patterns, *_EXTRA_BOT_PATTERNS]
+    )
+    devices = Resolver(load_lazy_builtins()).de
+
+    def is_bot(ua: str) -> bool:
+        if crawlers.extract(ua) is not None:
+            return True
+        device = devices.extract(ua)
+        return device is not None and device.family == "Spider"
+
+    return is_bot
+
+
+def test_the_bot_screen_agrees_with_the_crawler_list_and_a_full_device_parse() -> None:
+    reference = _reference_is_bot()
+    uas = [c["user_agent_string"] for c in _corpus()] + list(BOTS.values())
+    uas += [ua + " Silk/1.0" for ua in uas[:50]]  # a spider-rule hit that is no spider
+    variants = [v for ua in uas for v in (ua, ua.upper(), ua.lower(), ua.swapcase())]
+    differ = [ua for ua in variants if is_bot(ua) != reference(ua)]
+    assert differ == []
+    assert sum(map(reference, variants)) > 3000  # the case variants of bots are bots too
+
+
+def test_capture_groups_are_made_non_capturing_and_nothing_else() -> None:
+    regex = r"^(a|\(b\))[(x)][^()]{1,3}(?:c)(?i:d)[[(]e](f(g))\\(h)"
+    assert (
+        _without_groups(regex) == r"^(?:a|\(b\))[(x)][^()]{1,3}(?:c)(?i:d)[[(]e](?:f(?:g))\\(?:h)"
+    )
+    spiders = [m.regex for m in load_lazy_builtins()[2] if getattr(m, "family", "") == "Spider"]
+    assert len(spiders) >= 5
+    for spider in spiders:
+        assert re.compile(_without_groups(spider)).groups == 0, spider
+
+
+def test_the_tablet_test_is_the_regex_it_replaced() -> None:
+    regex = re.compile(r"iPad|Tablet(?! PC)|Kindle|Silk/|PlayBook|\bKF[A-Z]{2,4}\b")
+    uas = [c["user_agent_string"] for c in _corpus()] + [
+        "Windows NT 6.1; Tablet PC 2.0",
+        "Tablet PC; Tablet",
+        "KFTT Build",
+        "xKFTT Build",
+        "(KFAPWI)",
+        "KFABCDE",
+        "Kindle/3.0",
+        "PlayBook; U",
+    ]
+    assert [_is_tablet(ua) for ua in uas] == [regex.search(ua) is not None for ua in uas]
 
 
 def test_the_length_cap_changes_nothing_on_the_corpus() -> None:

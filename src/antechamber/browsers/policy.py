@@ -353,6 +353,9 @@ def _compare(what: str, version: str, minimum: Version | None) -> tuple[Verdict,
     return "outdated", f"{what} {version} < {_show(minimum)}"
 
 
+# Every cold verdict compares one or two versions; there are few distinct ones (bounded here
+# all the same, as a User-Agent may claim any).
+@lru_cache(maxsize=2048)
 def _key(version: str | None) -> Version | None:
     if version is None:
         return None
@@ -373,24 +376,26 @@ def _newest(versions: tuple[str, ...]) -> Version:
     return max(keys, default=())
 
 
+@lru_cache(maxsize=256)  # only ever called with the policy's minima
 def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
 def _info(d: Detection, verdict: Verdict, reason: str) -> BrowserInfo:
+    # Positional, in field order (tested): keywords cost a third more on every cold verdict.
     return BrowserInfo(
-        family=d.family,
-        agent=d.agent,
-        version=d.version,
-        is_bot=d.is_bot,
-        is_mobile=d.is_mobile,
-        verdict=verdict,
-        engine=d.engine,
-        engine_version=d.engine_version,
-        os=d.os,
-        os_version=d.os_version,
-        is_tablet=d.is_tablet,
-        reason=reason,
+        d.family,
+        d.agent,
+        d.version,
+        d.is_bot,
+        d.is_mobile,
+        verdict,
+        d.engine,
+        d.engine_version,
+        d.os,
+        d.os_version,
+        d.is_tablet,
+        reason,
     )
 
 
