@@ -360,6 +360,31 @@ def test_the_tablet_test_is_the_regex_it_replaced() -> None:
     assert [_is_tablet(ua) for ua in uas] == [regex.search(ua) is not None for ua in uas]
 
 
+def test_every_field_of_a_detection_lands_in_its_place() -> None:
+    # Detections are built positionally on the cold path; a reordered field would show here.
+    assert detect(SAMSUNG_27) == Detection(
+        family="Samsung Internet",
+        agent="samsung",
+        version="27",
+        engine="and_chr",
+        engine_version="125",
+        os="Android",
+        os_version="10",
+        is_mobile=True,
+    )
+    assert detect(IPAD_SAFARI_17) == Detection(
+        family="Mobile Safari",
+        agent="ios_saf",
+        version="17.2",
+        engine="ios_saf",
+        engine_version="17.2",
+        os="iOS",
+        os_version="17.2",
+        is_tablet=True,
+    )
+    assert detect(GOOGLE_BOT) == Detection(family="Googlebot", is_bot=True)
+
+
 def test_the_length_cap_changes_nothing_on_the_corpus() -> None:
     assert max(len(c["user_agent_string"]) for c in _corpus()) <= MAX_USER_AGENT_LENGTH
 
