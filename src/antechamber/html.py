@@ -34,15 +34,18 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
+    "READ_HEADERS",
     "Fragment",
     "add_fragment",
     "add_vary",
     "normalize_header_names",
+    "request_headers",
     "run_with_fragments",
 ]
 
 _FRAGMENTS = "antechamber.fragments"
 _INSERTING = "antechamber.inserting"  # set by the outermost run_with_fragments
+_HEADERS = "antechamber.headers"  # the request headers, decoded once per request
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
 _NO_BODY_STATUS = frozenset({204, 205, 304})
@@ -55,15 +58,89 @@ class Fragment:
 
     `render` may return "" (nothing to show this time); `vary` is added to HTML responses either
     way, since a cache must know that the page could have carried the fragment.
+    With `scoped=True`, `render` is called with the request's scope instead: one fragment, built
+    once, then serves every request (nothing is allocated per request to register it).
     """
 
-    render: Callable[[], str]
+    render: Callable[..., str]
     vary: tuple[str, ...] = ()
+    scoped: bool = False
 
 
 def add_fragment(scope: Scope, fragment: Fragment) -> None:
     """Register a fragment for this request, before or inside `run_with_fragments`."""
-    scope.setdefault(_FRAGMENTS, []).append(fragment)
+    fragments = scope.get(_FRAGMENTS)
+    if fragments is None:
+        scope[_FRAGMENTS] = [fragment]
+    else:
+        fragments.append(fragment)
+
+
+# Every request header antechamber reads, lower-case (a site's region header comes on top); the
+# others are not even decoded, as this runs on every request.
+READ_HEADERS: frozenset[bytes] = frozenset(
+    {
+        b"user-agent",
+        b"sec-ch-ua",
+        b"sec-ch-ua-full-version-list",
+        b"sec-ch-ua-mobile",
+        b"sec-ch-ua-platform",
+        b"accept",
+        b"accept-language",
+        b"sec-fetch-mode",
+        b"sec-fetch-dest",
+        b"sec-fetch-site",
+        b"x-requested-with",
+        b"cookie",
+        b"sec-gpc",
+        b"content-type",
+        b"origin",
+        b"host",
+        b"referer",
+    }
+)
+
+
+# Header names as text, for those read: decoded once, not on every request.
+_NAMES: dict[bytes, str] = {name: name.decode("latin-1") for name in READ_HEADERS}
+
+
+def request_headers(scope: Scope, wanted: frozenset[bytes] = READ_HEADERS) -> dict[str, str]:
+    """The request headers named in `wanted`, decoded (latin-1) into a dict with lower-case names.
+
+    Only the first of a repeated header counts, except `Cookie`, whose lines are joined with
+    "; ". Parsed once per request: the dict is kept on the scope, with the header list it came
+    from, and given to every later caller that wants no more names (both halves of antechamber
+    share it). A layer that replaces `scope["headers"]`, or changes the number of headers in it,
+    gets a fresh parse. The dict is shared: read it, never change it.
+    """
+    raw = scope.get("headers", ())
+    size = len(raw) if type(raw) is list else -1
+    cached = scope.get(_HEADERS)
+    if (
+        cached is not None
+        and cached[0] is raw
+        and cached[1] == size
+        and (cached[2] is wanted or wanted <= cached[2])
+    ):
+        headers: dict[str, str] = cached[3]
+        return headers
+    headers = {}
+    for raw_name, raw_value in raw:
+        if raw_name not in wanted:
+            raw_name = raw_name.lower()  # ASGI says lower case; not every client agrees
+            if raw_name not in wanted:
+                continue
+        name = _NAMES.get(raw_name)
+        if name is None:  # a site's own header (the region header): as few as the settings
+            name = _NAMES[raw_name] = raw_name.decode("latin-1")
+        if name in headers:
+            if name == "cookie":
+                headers[name] += "; " + raw_value.decode("latin-1")
+            continue
+        headers[name] = raw_value.decode("latin-1")
+    scope[_HEADERS] = (raw, size, wanted, headers)
+    return headers
 
 
 def add_vary(headers: MutableHeaders, *names: str) -> None:
@@ -90,11 +167,13 @@ async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send:
         await app(scope, receive, send)
         return
     scope[_INSERTING] = True
-    fragments: list[Fragment] = scope.setdefault(_FRAGMENTS, [])
+    fragments: list[Fragment] | None = scope.get(_FRAGMENTS)
+    if fragments is None:
+        fragments = scope[_FRAGMENTS] = []
     if scope.get("method") == "HEAD":
-        await app(scope, receive, _VaryOnly(fragments, send))
+        await app(scope, receive, _VaryOnly(scope, fragments, send))
         return
-    await app(scope, receive, _Inserter(fragments, send))
+    await app(scope, receive, _Inserter(scope, fragments, send))
 
 
 @functools.lru_cache(maxsize=64)
@@ -146,7 +225,7 @@ def normalize_header_names(message: Message) -> None:
         message["headers"] = [(name.lower(), value) for name, value in raw]
 
 
-def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
+def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes | None:
     """At `http.response.start`: fix the headers; return the bytes to insert, if any.
 
     One pass over the raw headers: this runs on every HTML page the site serves.
@@ -159,30 +238,43 @@ def _prepare(fragments: list[Fragment], message: Message) -> bytes | None:
     headers: list[tuple[bytes, bytes]] = []
     content_type = length = None
     encoded_body = False
-    vary: list[bytes] = []
+    vary: list[bytes] | None = None
     for name, value in message.get("headers") or ():
         name = name.lower()  # some apps send capitals (Django)
         if name == b"content-length":
             length = value
             continue
         if name == b"vary":
-            vary.append(value)
+            if vary is None:
+                vary = [value]
+            else:
+                vary.append(value)
             continue
         if name == b"content-type":
             content_type = value
         elif name == b"content-encoding":
             encoded_body = value.strip().lower() not in (b"", b"identity")
         headers.append((name, value))
-    is_html, charset = (False, None) if content_type is None else _html_charset(content_type)
+    if content_type is None:
+        return None
+    is_html, charset = _html_charset(content_type)
     if not is_html:
         return None  # not a page: leave the response exactly as the app made it
-    merged = _merged_vary(tuple(vary), tuple(n for f in fragments for n in f.vary))
+    if len(fragments) == 1:
+        names = fragments[0].vary
+    else:
+        names = tuple(n for f in fragments for n in f.vary)
+    merged = _merged_vary(() if vary is None else tuple(vary), names)
     if merged is not None:
         headers.append((b"vary", merged))
     message["headers"] = headers
     insert = None
     if charset is not None and not encoded_body:
-        markup = "".join(f.render() for f in fragments)
+        if len(fragments) == 1:
+            first = fragments[0]
+            markup = first.render(scope) if first.scoped else first.render()
+        else:
+            markup = "".join([f.render(scope) if f.scoped else f.render() for f in fragments])
         if markup:
             insert = markup.encode(charset, errors="xmlcharrefreplace")
     if length is not None:
@@ -215,20 +307,26 @@ def _last_body_end(data: bytes) -> int:
 class _VaryOnly:
     """HEAD responses: no body to change, but the headers the GET would carry."""
 
-    def __init__(self, fragments: list[Fragment], send: Send) -> None:
+    __slots__ = ("fragments", "scope", "send")
+
+    def __init__(self, scope: Scope, fragments: list[Fragment], send: Send) -> None:
+        self.scope = scope
         self.fragments = fragments
         self.send = send
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            _prepare(self.fragments, message)
+            _prepare(self.scope, self.fragments, message)
         await self.send(message)
 
 
 class _Inserter:
     """The `send` wrapper that inserts the fragments into one HTML response."""
 
-    def __init__(self, fragments: list[Fragment], send: Send) -> None:
+    __slots__ = ("fragments", "insert", "scope", "send", "tail")
+
+    def __init__(self, scope: Scope, fragments: list[Fragment], send: Send) -> None:
+        self.scope = scope
         self.fragments = fragments
         self.send = send
         self.insert: bytes | None = None  # what remains to insert; None once done or not needed
@@ -237,12 +335,24 @@ class _Inserter:
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            self.insert = _prepare(self.fragments, message)
+            self.insert = _prepare(self.scope, self.fragments, message)
             await self.send(message)
         elif self.insert is None:
             await self.send(message)
         elif kind == "http.response.body":
-            await self._body(message)
+            if message.get("more_body", False):
+                await self._body(message)
+                return
+            # The whole (rest of the) body is here: insert before the last </body>.
+            data = message.get("body", b"")
+            if self.tail or type(data) is not bytes:
+                data = self.tail + data  # also makes bytes of a bytearray or memoryview
+            at = _last_body_end(data)
+            if at < 0:
+                at = len(data)
+            data = data[:at] + self.insert + data[at:]
+            self.insert, self.tail = None, b""
+            await self.send({"type": "http.response.body", "body": data, "more_body": False})
         elif kind == "http.response.pathsend":
             await self._pathsend(message)
         else:

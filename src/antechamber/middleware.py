@@ -28,19 +28,33 @@ class Antechamber:
 
     def __init__(self, app: ASGIApp, *, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
-        self.app = self._chain(app)
+        self.app, self.http = self._chain(app)
         self.preview_path: str | None = None
         if self.settings.preview:
             # The same gate and consent manager, in front of a sample page instead of the site.
             self.preview_path = f"{self.settings.route_prefix}/preview"
-            self.preview = self._chain(PreviewPage(self.preview_path, self.settings.locales))
+            self.preview = self._chain(PreviewPage(self.preview_path, self.settings.locales))[1]
 
-    def _chain(self, app: ASGIApp) -> ASGIApp:
+    def _chain(self, app: ASGIApp) -> tuple[ASGIApp, ASGIApp]:
+        """The chain for every scope, and where an http request enters it.
+
+        The halves do not insert fragments themselves (this class does, once, around both), and
+        an http request goes straight to each half's http handling, skipping the scope checks
+        already made here.
+        """
+        http = app
         if self.settings.consent.enabled:
-            app = CookieConsentMiddleware(app, settings=self.settings)
+            consent = CookieConsentMiddleware(app, settings=self.settings)
+            consent.inserts = False
+            app = http = consent
+            http = consent.handle
         if self.settings.browsers.enabled:
-            app = BrowserPolicyMiddleware(app, settings=self.settings)
-        return app
+            gate = BrowserPolicyMiddleware(app, settings=self.settings)
+            gate.inserts = False
+            gate.next_http = http
+            app = gate
+            http = gate.handle
+        return app, http
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,4 +63,4 @@ class Antechamber:
         if scope["path"] == self.preview_path:
             await run_with_fragments(self.preview, preview_scope(scope), receive, send)
             return
-        await run_with_fragments(self.app, scope, receive, send)
+        await run_with_fragments(self.http, scope, receive, send)

@@ -21,7 +21,13 @@ from antechamber.browsers.detect import HINT_HEADERS, MAX_USER_AGENT_LENGTH, Det
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.browsers.shares import brand_shares
 from antechamber.browsers.upgrade import Advice, advise
-from antechamber.html import Fragment, add_fragment, run_with_fragments
+from antechamber.html import (
+    READ_HEADERS,
+    Fragment,
+    add_fragment,
+    request_headers,
+    run_with_fragments,
+)
 from antechamber.pages import Pages
 from antechamber.security import is_same_origin, safe_next
 from antechamber.settings import Settings
@@ -42,6 +48,7 @@ NOTICE_MAX_AGE: Final = 180 * 24 * 3600
 MAX_FORM_BODY: Final = 8 * 1024
 MAX_NEXT: Final = 2048
 RENDER_CACHE_SIZE: Final = 256
+_LAZY_CACHE_SIZE: Final = 1024
 _NEXT_MARK: Final = "\x00antechamber-next\x00"
 
 UPGRADE_VARY: Final = "User-Agent, Sec-CH-UA, Accept-Language"
@@ -138,6 +145,9 @@ class BrowserPolicyMiddleware:
         self.exempt_all = "" in exempt
         self.exempt_paths = frozenset(exempt)
         self.exempt_prefixes = tuple(p + "/" for p in exempt if p)
+        # One test on the hot path for "our own route or exempt": most requests are neither.
+        self.special_paths = self.exempt_paths | {self.prefix}
+        self.special_prefixes = (self.prefix + "/", *self.exempt_prefixes)
         keys = self.settings.secret_keys
         if not keys:
             keys = [secrets.token_urlsafe(32)]
@@ -150,9 +160,17 @@ class BrowserPolicyMiddleware:
         # itsdangerous signs with the last key and verifies with all; ours signs with the first.
         self.signer = URLSafeTimedSerializer(list(reversed(keys)), salt=CONTINUE_SALT)
         self.region_header = browsers.region_header
-        self.read_headers = _READ_HEADERS | (
-            {self.region_header.encode("latin-1")} if self.region_header else set()
+        wanted = _READ_HEADERS | (
+            {self.region_header.lower().encode("latin-1")} if self.region_header else set()
         )
+        # The very set the consent half asks for when the gate needs no more: the headers are
+        # then decoded once for both (see `request_headers`).
+        self.read_headers = READ_HEADERS if wanted == READ_HEADERS else wanted
+        # The next http app. `Antechamber` points it past the consent half's own dispatch, and
+        # clears `inserts` since it inserts the fragments itself, around both halves.
+        self.next_http: ASGIApp = app
+        self.inserts = True
+        self._lazy: dict[str, LazyUserAgent] = {}
         self.known_regions = frozenset(regions())
         self.notices = browsers.mode == "warn" or browsers.mobile_notice
         self._admitted: dict[tuple[str, str], bool] = {}
@@ -167,37 +185,52 @@ class BrowserPolicyMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        await run_with_fragments(self._gate, scope, receive, send)
+        if self.inserts:
+            await run_with_fragments(self.handle, scope, receive, send)
+        else:
+            await self.handle(scope, receive, send)
 
     # -- the gate -----------------------------------------------------------------------------
 
-    async def _gate(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = _headers(scope, self.read_headers)
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An http request (the part of `__call__` that `Antechamber` calls directly)."""
+        headers = request_headers(scope, self.read_headers)
         user_agent = headers.get("user-agent", "")
-        hints = headers if "sec-ch-ua" in headers else None
-        info = self.policy.inspect(user_agent, hints)
-        state = scope.setdefault("state", {})
-        state["user_agent"] = LazyUserAgent(self.policy, user_agent)
+        info = self.policy.inspect(user_agent, headers if "sec-ch-ua" in headers else None)
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        # One lazy object per User-Agent: it parses on first read and keeps the result.
+        lazy = self._lazy.get(user_agent)
+        if lazy is None:
+            if len(self._lazy) >= _LAZY_CACHE_SIZE:
+                self._lazy.clear()  # no LRU bookkeeping on the hot path
+            lazy = self._lazy[user_agent] = LazyUserAgent(self.policy, user_agent)
+        state["user_agent"] = lazy
 
-        path = _local_path(scope)
-        if path.startswith(self.prefix + "/") or path == self.prefix:
-            state["browser"] = replace(info, verdict="exempt")
-            route = self._routes.get(path)
-            if route is not None:
-                await route(scope, receive, send, headers, info)
+        path: str = scope.get("path", "/")
+        root: str = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        if self.exempt_all or path in self.special_paths or path.startswith(self.special_prefixes):
+            if path.startswith(self.prefix + "/") or path == self.prefix:
+                state["browser"] = replace(info, verdict="exempt")
+                route = self._routes.get(path)
+                if route is not None:
+                    await route(scope, receive, send, headers, info)
+                    return
+                if path.startswith(f"{self.prefix}/static/"):
+                    await serve_static(path[len(self.prefix) + 8 :], scope, receive, send)
+                    return
+                await self.next_http(scope, receive, send)  # the consent half's routes
                 return
-            if path.startswith(f"{self.prefix}/static/"):
-                await serve_static(path[len(self.prefix) + 8 :], scope, receive, send)
+            if self._is_exempt(path):
+                state["browser"] = replace(info, verdict="exempt")
+                await self.next_http(scope, receive, send)
                 return
-            await self.app(scope, receive, send)  # the consent half's routes, when mounted
-            return
-        if self._is_exempt(path):
-            state["browser"] = replace(info, verdict="exempt")
-            await self.app(scope, receive, send)
-            return
         state["browser"] = info
         if not _is_navigation(scope, headers):
-            await self.app(scope, receive, send)
+            await self.next_http(scope, receive, send)
             return
         blocked = self.policy.blocks(info)
         if blocked:
@@ -207,7 +240,7 @@ class BrowserPolicyMiddleware:
                 return
         if self.notices:
             self._add_notice(scope, headers, info, warn=blocked and self.browsers.mode == "warn")
-        await self.app(scope, receive, send)
+        await self.next_http(scope, receive, send)
 
     def _is_exempt(self, path: str) -> bool:
         return self.exempt_all or path in self.exempt_paths or path.startswith(self.exempt_prefixes)
@@ -486,51 +519,9 @@ class BrowserPolicyMiddleware:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-# The request headers the gate reads (the region header is added per site); the others are not
-# even decoded, as this runs on every request.
-_READ_HEADERS: Final = frozenset(
-    {
-        b"user-agent",
-        *(name.encode() for name in HINT_HEADERS),
-        b"accept",
-        b"accept-language",
-        b"sec-fetch-mode",
-        b"sec-fetch-dest",
-        b"sec-fetch-site",
-        b"x-requested-with",
-        b"cookie",
-        b"content-type",
-        b"origin",
-        b"host",
-        b"referer",
-    }
-)
-
-
-def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:
-    # Only the first of a repeated header counts, except Cookie, whose parts are joined.
-    result: dict[str, str] = {}
-    for raw_name, raw_value in scope.get("headers", ()):
-        if raw_name not in wanted:
-            raw_name = raw_name.lower()  # ASGI says lower case; not every client agrees
-            if raw_name not in wanted:
-                continue
-        name = raw_name.decode("latin-1")
-        value = raw_value.decode("latin-1")
-        if name in result:
-            if name == "cookie":
-                result[name] += "; " + value
-            continue
-        result[name] = value
-    return result
-
-
-def _local_path(scope: Scope) -> str:
-    path: str = scope.get("path", "/")
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        return path[len(root) :] or "/"
-    return path
+# The request headers the gate reads (the region header is added per site); the shared set
+# already holds them all, and the Client Hints are added should the detector ever read more.
+_READ_HEADERS: Final = READ_HEADERS | {name.encode() for name in HINT_HEADERS}
 
 
 def _current(scope: Scope) -> str:

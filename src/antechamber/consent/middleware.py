@@ -26,8 +26,19 @@ from antechamber.consent.enforce import (
     request_cookie_names,
 )
 from antechamber.consent.records import ConsentRecord, ConsentStore, open_store
-from antechamber.consent.state import ConsentCodec, ConsentState, StoredChoice, cookie_pattern
-from antechamber.html import Fragment, add_fragment, add_vary, run_with_fragments
+from antechamber.consent.state import (
+    ConsentCodec,
+    ConsentState,
+    StoredChoice,
+    cookie_pattern,
+)
+from antechamber.html import (
+    Fragment,
+    add_fragment,
+    add_vary,
+    request_headers,
+    run_with_fragments,
+)
 from antechamber.pages import Pages
 from antechamber.security import is_same_origin, safe_next
 from antechamber.settings import Settings
@@ -48,6 +59,9 @@ _PAGE_CSP = (
     "object-src 'none'"
 )
 _NO_STORE = "no-store"
+# What bytes.strip() strips: the cookie value is matched as text now, with the same result.
+_ASCII_SPACE = " \t\n\r\x0b\x0c"
+_CACHE_SIZE = 1024
 
 Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -102,8 +116,14 @@ class CookieConsentMiddleware:
         self.inject = consent.banner == "inject"
         self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if self.honor_gpc else ()))
         self.max_body = consent.max_body_size
-        self.cookie_marker = consent.cookie_name.encode("ascii") + b"="
+        self.cookie_marker = consent.cookie_name + "="
         self.cookie_regex = cookie_pattern(consent.cookie_name)
+        # Built once: the banner is registered on every request without allocating anything.
+        self.fragment = Fragment(self.render_fragment, vary=self.vary, scoped=True)
+        # Cleared by `Antechamber`, which inserts the fragments itself around both halves.
+        self.inserts = True
+        self._rendered: dict[tuple[object, ...], tuple[ConsentState, str]] = {}
+        self._matchers: dict[int, tuple[ConsentState, CookieMatcher]] = {}
         self.prefix = self.settings.route_prefix
         self.root = self.prefix + "/"
         self.static_root = self.prefix + "/static/"
@@ -131,6 +151,10 @@ class CookieConsentMiddleware:
                 send = functools.partial(self._lifespan_send, send)
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An http request (the part of `__call__` that `Antechamber` calls directly)."""
         path: str = scope["path"]
         if path.startswith(self.root):
             handler = self.routes.get(path)
@@ -141,34 +165,45 @@ class CookieConsentMiddleware:
                 await serve_static(path[len(self.static_root) :], scope, receive, send)
                 return
         state, _ = self._read(scope)
-        scope.setdefault("state", {})["consent"] = state
+        request_state = scope.get("state")
+        if request_state is None:
+            request_state = scope["state"] = {}
+        request_state["consent"] = state
         scope[SCOPE_KEY] = self
         if self.enforce:
-            matcher = self.rules.refused(state)
+            matcher = self._refused(state)
             if matcher:
                 send = functools.partial(self._enforcing_send, send, matcher)
         if self.inject:
-            render = functools.partial(self.render_fragment, scope)
-            add_fragment(scope, Fragment(render, vary=self.vary))
-        await run_with_fragments(self.app, scope, receive, send)
+            add_fragment(scope, self.fragment)
+        if self.inserts:
+            await run_with_fragments(self.app, scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
-        cookie: bytes | None = None
-        gpc = False
-        for name, value in scope["headers"]:
-            if name == b"cookie":
-                cookie = value if cookie is None else cookie + b"; " + value
-            elif name == b"sec-gpc":
-                gpc = value.strip() == b"1"
-        gpc = gpc and self.honor_gpc
+        headers = request_headers(scope)
+        gpc = self.honor_gpc and headers.get("sec-gpc", "").strip(_ASCII_SPACE) == "1"
+        cookie = headers.get("cookie")
         value = None
         if cookie is not None and self.cookie_marker in cookie:
             found = self.cookie_regex.findall(cookie)
             # Two consent cookies (another path, or one tossed in from a sibling domain): we
             # cannot tell which is ours, so neither counts.
             if len(found) == 1:
-                value = found[0].strip().strip(b'"')
+                value = found[0].strip(_ASCII_SPACE).strip('"').encode("latin-1")
         return self.codec.read(value, gpc)
+
+    def _refused(self, state: ConsentState) -> CookieMatcher:
+        """`rules.refused(state)`, kept per state object (the codec hands out the same ones)."""
+        entry = self._matchers.get(id(state))
+        if entry is not None and entry[0] is state:  # the state is held: its id is not reused
+            return entry[1]
+        matcher = self.rules.refused(state)
+        if len(self._matchers) >= _CACHE_SIZE:
+            self._matchers.clear()
+        self._matchers[id(state)] = (state, matcher)
+        return matcher
 
     async def _enforcing_send(self, send: Send, matcher: CookieMatcher, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -188,13 +223,19 @@ class CookieConsentMiddleware:
         state = scope.get("state", {}).get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
-        accept_language = None
-        for name, value in scope["headers"]:
-            if name == b"accept-language":
-                accept_language = value.decode("latin-1")
-                break
+        accept_language = request_headers(scope).get("accept-language")
+        # The markup follows from the state, the language and the page: kept for the state
+        # object (the codec hands out the same ones), the header and the path as sent.
+        key = (id(state), accept_language, scope["path"], scope.get("query_string", b""))
+        entry = self._rendered.get(key)
+        if entry is not None and entry[0] is state:  # the state is held: its id is not reused
+            return entry[1]
         locale = self.pages.negotiate(accept_language)
-        return self.views.fragment(state, locale, _current_path(scope))
+        markup = self.views.fragment(state, locale, _current_path(scope))
+        if len(self._rendered) >= _CACHE_SIZE:
+            self._rendered.clear()  # no LRU bookkeeping on the hot path
+        self._rendered[key] = (state, markup)
+        return markup
 
     # -- endpoints --------------------------------------------------------------------------------
 
