@@ -49,6 +49,7 @@ MAX_FORM_BODY: Final = 8 * 1024
 MAX_NEXT: Final = 2048
 RENDER_CACHE_SIZE: Final = 256
 _LAZY_CACHE_SIZE: Final = 1024
+_NAVIGATE: Final = ("GET", "HEAD")
 _NEXT_MARK: Final = "\x00antechamber-next\x00"
 
 UPGRADE_VARY: Final = "User-Agent, Sec-CH-UA, Accept-Language"
@@ -229,7 +230,11 @@ class BrowserPolicyMiddleware:
                 await self.next_http(scope, receive, send)
                 return
         state["browser"] = info
-        if not _is_navigation(scope, headers):
+        # A browser's navigation says so in Fetch Metadata; anything else is looked at closely.
+        navigation = (
+            headers.get("sec-fetch-mode") == "navigate" and scope.get("method") in _NAVIGATE
+        )
+        if not navigation and not _is_navigation(scope, headers):
             await self.next_http(scope, receive, send)
             return
         blocked = self.policy.blocks(info)
