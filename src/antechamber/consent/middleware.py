@@ -62,6 +62,9 @@ _NO_STORE = "no-store"
 # What bytes.strip() strips: the cookie value is matched as text now, with the same result.
 _ASCII_SPACE = " \t\n\r\x0b\x0c"
 _CACHE_SIZE = 1024
+# The request headers read on every request: alone, this half decodes no others; behind the
+# gate, the gate's dict (which holds these) is used as it is.
+_READ = frozenset({b"cookie", b"sec-gpc", b"accept-language"})
 
 Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -182,7 +185,7 @@ class CookieConsentMiddleware:
             await self.app(scope, receive, send)
 
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
-        headers = request_headers(scope)
+        headers = request_headers(scope, _READ)
         gpc = self.honor_gpc and headers.get("sec-gpc", "").strip(_ASCII_SPACE) == "1"
         cookie = headers.get("cookie")
         value = None
@@ -223,7 +226,7 @@ class CookieConsentMiddleware:
         state = scope.get("state", {}).get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
-        accept_language = request_headers(scope).get("accept-language")
+        accept_language = request_headers(scope, _READ).get("accept-language")
         # The markup follows from the state, the language and the page: kept for the state
         # object (the codec hands out the same ones), the header and the path as sent.
         key = (id(state), accept_language, scope["path"], scope.get("query_string", b""))
