@@ -165,6 +165,9 @@ def test_hostile_user_agents_are_cheap_for_request_state_user_agent_too() -> Non
     assert worst < BOUND_SECONDS, line
 
 
+IE_11_UA = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+
+
 @pytest.mark.anyio
 async def test_hostile_user_agents_of_100_kb_get_an_answer_quickly_through_the_app() -> None:
     # Through the whole middleware, on the pages that show the User-Agent back: the upgrade page
@@ -174,13 +177,22 @@ async def test_hostile_user_agents_of_100_kb_get_an_answer_quickly_through_the_a
         make_app(browsers={"mode": "warn", "unknown": "block", "mobile_notice": True}),
     ]
     corpus = list(attack_corpus())[::25]
+    for app in apps:  # compile the templates first: that is start-up cost, not the UA's
+        await call(app, "GET", "/", {"user-agent": IE_11_UA, "accept": "text/html"})
     worst = 0.0
     for user_agent in corpus:
         for app in apps:
-            started = time.perf_counter()
-            answer = await call(app, "GET", "/", {"user-agent": user_agent, "accept": "text/html"})
-            worst = max(worst, time.perf_counter() - started)
-            assert answer.status in (200, 406), (answer.status, user_agent[:80])
+            # The better of two tries: a pause of the shared machine or the garbage collector hits
+            # one of them, backtracking in a rule would hit both.
+            took = []
+            for _ in range(2):
+                started = time.perf_counter()
+                answer = await call(
+                    app, "GET", "/", {"user-agent": user_agent, "accept": "text/html"}
+                )
+                took.append(time.perf_counter() - started)
+                assert answer.status in (200, 406), (answer.status, user_agent[:80])
+            worst = max(worst, min(took))
     line = (
         f"redos: {len(corpus) * len(apps)} page views with 100 KB UAs, worst {worst * 1000:.1f} ms"
     )
