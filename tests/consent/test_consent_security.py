@@ -180,6 +180,17 @@ async def test_other_media_types_are_refused_with_415(media_type: str) -> None:
     assert response.status_code == 415
 
 
+async def test_a_choice_without_a_media_type_is_refused_in_the_visitors_language() -> None:
+    async with client(make_app()) as c:
+        response = await c.post(
+            URL, content=b"action=accept_all", headers={"accept-language": "uk"}
+        )
+    assert response.status_code == 415
+    assert response.headers["content-language"] == "uk"
+    assert response.text.startswith("Надішліть вибір")
+    assert "nothing" not in response.text
+
+
 async def test_the_json_error_says_what_was_wrong() -> None:
     async with client(make_app()) as c:
         response = await c.post(URL, json={"action": "save", "categories": ["spying"]})

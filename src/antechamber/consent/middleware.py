@@ -301,13 +301,17 @@ class CookieConsentMiddleware:
         try:
             if not is_same_origin(headers, scope.get("scheme", "http")):
                 raise _BadRequest(403, N_("Cross-site consent requests are refused."))
+            if not media_type:
+                raise _BadRequest(
+                    415, N_("Send the choice as %(form)s or %(json)s."), form=_FORM, json=_JSON
+                )
             if media_type not in (_FORM, _JSON):
                 raise _BadRequest(
                     415,
                     N_("Send the choice as %(form)s or %(json)s, not %(type)s."),
                     form=_FORM,
                     json=_JSON,
-                    type=media_type or "nothing",
+                    type=media_type,
                 )
             body = await self._read_body(scope, receive, headers)
             action, categories, partners, next_path = self._parse(body, as_json)
@@ -510,7 +514,7 @@ class CookieConsentMiddleware:
                 N_("Unknown %(field)s: %(unknown)s; known: %(known)s."),
                 field=field,
                 unknown=", ".join(_short(u) for u in unknown[:5]),
-                known=", ".join(sorted(known)) or "none",
+                known=", ".join(sorted(known)) or "-",  # a sign, not a word: no translation
             )
         return list(value)
 
