@@ -343,20 +343,24 @@ class _Inserter:
             if message.get("more_body", False):
                 await self._body(message)
                 return
-            # The whole (rest of the) body is here: insert before the last </body>.
             data = message.get("body", b"")
             if self.tail or type(data) is not bytes:
                 data = self.tail + data  # also makes bytes of a bytearray or memoryview
-            at = _last_body_end(data)
-            if at < 0:
-                at = len(data)
-            data = data[:at] + self.insert + data[at:]
-            self.insert, self.tail = None, b""
-            await self.send({"type": "http.response.body", "body": data, "more_body": False})
+            await self._last(data)
         elif kind == "http.response.pathsend":
             await self._pathsend(message)
         else:
             await self.send(message)
+
+    async def _last(self, data: bytes) -> None:
+        """The whole (rest of the) body is here: insert before the last `</body>`, and send."""
+        assert self.insert is not None
+        at = _last_body_end(data)
+        if at < 0:
+            at = len(data)
+        data = data[:at] + self.insert + data[at:]
+        self.insert, self.tail = None, b""
+        await self.send({"type": "http.response.body", "body": data, "more_body": False})
 
     async def _pathsend(self, message: Message) -> None:
         import anyio
@@ -370,16 +374,9 @@ class _Inserter:
         if self.insert is None:  # already inserted (a pathsend file's remaining chunks)
             await self.send(message)
             return
-        more = message.get("more_body", False)
         data = self.tail + message.get("body", b"")
-        if not more:
-            # The whole (rest of the) body is here: insert before the last </body>.
-            at = _last_body_end(data)
-            if at < 0:
-                at = len(data)
-            data = data[:at] + self.insert + data[at:]
-            self.insert, self.tail = None, b""
-            await self.send({"type": "http.response.body", "body": data, "more_body": False})
+        if not message.get("more_body", False):
+            await self._last(data)
             return
         match = _BODY_END.search(data)
         if match:
