@@ -46,14 +46,12 @@ class Antechamber:
         if self.settings.consent.enabled:
             consent = CookieConsentMiddleware(app, settings=self.settings)
             consent.inserts = False
-            app = http = consent
-            http = consent.handle
+            app, http = consent, consent.handle
         if self.settings.browsers.enabled:
             gate = BrowserPolicyMiddleware(app, settings=self.settings)
             gate.inserts = False
             gate.next_http = http
-            app = gate
-            http = gate.handle
+            app, http = gate, gate.handle
         return app, http
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
