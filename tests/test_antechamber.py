@@ -331,7 +331,7 @@ async def test_the_preview_shows_the_upgrade_page_an_old_browser_would_get() -> 
         banner = await http.get(f"/_antechamber/preview?{query}")
     assert upgrade.status_code == 406
     assert 'lang="uk"' in upgrade.text
-    assert "IE 11" in upgrade.text
+    assert "Internet Explorer 11" in upgrade.text
     assert banner.status_code == 200
     assert banner.text.count(BANNER) == 1
     assert "supported" in banner.text

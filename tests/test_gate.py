@@ -202,9 +202,9 @@ async def test_the_upgrade_page_says_what_was_detected_and_why(
     client_for: Callable[..., httpx.AsyncClient],
 ) -> None:
     text = (await client_for().get("/", headers=visit(IE_9))).text
-    assert "<dd>IE 9</dd>" in text
+    assert "<dd>Internet Explorer 9</dd>" in text
     assert "<dd>Windows 7</dd>" in text
-    assert "This site needs features that IE 9 does not have" in text
+    assert "This site needs features that Internet Explorer 9 does not have" in text
 
 
 async def test_the_status_code_is_a_setting(client_for: Callable[..., httpx.AsyncClient]) -> None:
@@ -503,7 +503,7 @@ async def test_warn_mode_serves_the_app_with_a_dismissible_notice(
     assert response.status_code == 200
     assert response.text.startswith("<html><body><p>The app</p><link rel=")
     assert response.text.endswith(" defer></script></body></html>")
-    assert "Your browser, IE 9, is out of date" in response.text
+    assert "Your browser, Internet Explorer 9, is out of date" in response.text
     assert 'action="/_antechamber/notice"' in response.text
     assert 'href="/_antechamber/upgrade?next=/page"' in response.text
     assert "style=" not in response.text  # strict CSP: no inline style
@@ -766,7 +766,7 @@ async def test_a_fastapi_app_in_warn_mode_gets_the_notice(
 ) -> None:
     client = client_for(make_fastapi_app(mode="warn"))
     response = await client.get("/", headers=visit(IE_9))
-    assert "Your browser, IE 9, is out of date" in response.text
+    assert "Your browser, Internet Explorer 9, is out of date" in response.text
 
 
 def test_websockets_and_lifespan_pass_through() -> None:

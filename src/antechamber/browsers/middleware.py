@@ -609,10 +609,15 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     return body
 
 
+# ua-parser's short family names, as people know the browsers.
+_DISPLAY_NAMES: Final = {"IE": "Internet Explorer", "IE Mobile": "Internet Explorer Mobile"}
+
+
 def _label(info: BrowserInfo) -> str:
     if info.family in ("", "Other"):
         return ""
-    return f"{info.family} {info.version}" if info.version else info.family
+    family = _DISPLAY_NAMES.get(info.family, info.family)
+    return f"{family} {info.version}" if info.version else family
 
 
 @lru_cache(maxsize=64)
