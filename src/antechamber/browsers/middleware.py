@@ -454,14 +454,12 @@ class BrowserPolicyMiddleware:
             return
         response = _redirect(scope, safe_next(form.get("next")))
         if self.browsers.allow_continue:
-            response.set_cookie(
+            _set_cookie(
+                response,
+                scope,
                 CONTINUE_COOKIE,
                 self.signer.dumps(1),
-                max_age=self.browsers.continue_max_age,
-                path="/",
-                secure=scope.get("scheme") == "https",
-                httponly=True,
-                samesite="lax",
+                self.browsers.continue_max_age,
             )
         await response(scope, receive, send)
 
@@ -484,14 +482,8 @@ class BrowserPolicyMiddleware:
             response = Response(status_code=204)  # antechamber.js: no page to come back to
         else:
             response = _redirect(scope, safe_next(form.get("next")))
-        response.set_cookie(
-            NOTICE_COOKIE,
-            ".".join(sorted(dismissed)) or "none",
-            max_age=NOTICE_MAX_AGE,
-            path="/",
-            secure=scope.get("scheme") == "https",
-            httponly=True,
-            samesite="lax",
+        _set_cookie(
+            response, scope, NOTICE_COOKIE, ".".join(sorted(dismissed)) or "none", NOTICE_MAX_AGE
         )
         await response(scope, receive, send)
 
@@ -585,6 +577,19 @@ def _cookie(headers: Mapping[str, str], name: str) -> str | None:
         if key == name:
             return value.strip().strip('"')
     return None
+
+
+def _set_cookie(response: Response, scope: Scope, name: str, value: str, max_age: int) -> None:
+    """The gate's cookies: site-wide, HttpOnly, SameSite=Lax, Secure on https."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        secure=scope.get("scheme") == "https",
+        httponly=True,
+        samesite="lax",
+    )
 
 
 def _redirect(scope: Scope, location: str) -> Response:
