@@ -38,6 +38,7 @@ __all__ = [
     "Fragment",
     "add_fragment",
     "add_vary",
+    "header_map",
     "normalize_header_names",
     "request_headers",
     "run_with_fragments",
@@ -45,7 +46,7 @@ __all__ = [
 
 _FRAGMENTS = "antechamber.fragments"
 _INSERTING = "antechamber.inserting"  # set by the outermost run_with_fragments
-_HEADERS = "antechamber.headers"  # the request headers, decoded once per request
+_HEADERS = "antechamber.headers"  # the headers antechamber reads, decoded
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
 _NO_BODY_STATUS = frozenset({204, 205, 304})
@@ -76,8 +77,8 @@ def add_fragment(scope: Scope, fragment: Fragment) -> None:
         fragments.append(fragment)
 
 
-# Every request header antechamber reads, lower-case (a site's region header comes on top); the
-# others are not even decoded, as this runs on every request.
+# Every request header antechamber reads as text, lower-case (a site's region header comes on
+# top); the others are never decoded.
 READ_HEADERS: frozenset[bytes] = frozenset(
     {
         b"user-agent",
@@ -101,46 +102,57 @@ READ_HEADERS: frozenset[bytes] = frozenset(
 )
 
 
-# Header names as text, for those read: decoded once, not on every request.
-_NAMES: dict[bytes, str] = {name: name.decode("latin-1") for name in READ_HEADERS}
+_HEADER_MAP = "antechamber.header_map"  # the request headers as a dict, built once per request
+
+
+def header_map(scope: Scope) -> dict[bytes, bytes]:
+    """The request headers as a dict of raw bytes: lower-case names, the first of a repeated
+    header, `Cookie` lines joined with "; ".
+
+    Built once per request and kept on the scope with the header list it came from (a layer that
+    replaces `scope["headers"]`, or changes their number, gets a fresh one). The common request
+    (lower-case names, none repeated, as ASGI servers send them) costs one `dict()` and one
+    check; only other requests are taken apart name by name. The dict is shared: read it, never
+    change it.
+    """
+    raw = scope.get("headers", ())
+    cached = scope.get(_HEADER_MAP)
+    if cached is not None and cached[0] is raw and cached[1] == len(raw):
+        headers: dict[bytes, bytes] = cached[2]
+        return headers
+    headers = dict(raw)
+    # A repeated name shrinks the dict, and one capital anywhere fails islower().
+    if len(headers) != len(raw) or (headers and not b"".join(headers).islower()):
+        headers = {}
+        for name, value in raw:
+            name = bytes(name).lower()  # ASGI says lower case; not every server agrees
+            if name not in headers:
+                headers[name] = value
+            elif name == b"cookie":
+                headers[name] += b"; " + value
+    scope[_HEADER_MAP] = (raw, len(raw), headers)
+    return headers
 
 
 def request_headers(scope: Scope, wanted: frozenset[bytes] = READ_HEADERS) -> dict[str, str]:
-    """The request headers named in `wanted`, decoded (latin-1) into a dict with lower-case names.
+    """The request headers named in `wanted`, decoded (latin-1), with lower-case names.
 
-    Only the first of a repeated header counts, except `Cookie`, whose lines are joined with
-    "; ". Parsed once per request: the dict is kept on the scope, with the header list it came
-    from, and given to every later caller that wants no more names (both halves of antechamber
-    share it). A layer that replaces `scope["headers"]`, or changes the number of headers in it,
-    gets a fresh parse. The dict is shared: read it, never change it.
+    As `header_map`, decoded: for the less travelled paths (antechamber's own routes, notices,
+    the upgrade page), which want text. Kept on the scope like `header_map`; a later caller that
+    wants no more names gets the same dict.
     """
-    raw = scope.get("headers", ())
-    size = len(raw) if type(raw) is list else -1
+    raw = header_map(scope)
     cached = scope.get(_HEADERS)
-    if (
-        cached is not None
-        and cached[0] is raw
-        and cached[1] == size
-        and (cached[2] is wanted or wanted <= cached[2])
-    ):
-        headers: dict[str, str] = cached[3]
-        return headers
-    headers = {}
-    for raw_name, raw_value in raw:
-        if raw_name not in wanted:
-            raw_name = raw_name.lower()  # ASGI says lower case; not every client agrees
-            if raw_name not in wanted:
-                continue
-        name = _NAMES.get(raw_name)
-        if name is None:  # a site's own header (the region header): as few as the settings
-            name = _NAMES[raw_name] = raw_name.decode("latin-1")
-        if name in headers:
-            if name == "cookie":
-                headers[name] += "; " + raw_value.decode("latin-1")
-            continue
-        headers[name] = raw_value.decode("latin-1")
-    scope[_HEADERS] = (raw, size, wanted, headers)
-    return headers
+    if cached is not None and cached[0] is raw and (cached[1] is wanted or wanted <= cached[1]):
+        decoded: dict[str, str] = cached[2]
+        return decoded
+    decoded = {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in raw.items()
+        if name in wanted
+    }
+    scope[_HEADERS] = (raw, wanted, decoded)
+    return decoded
 
 
 def add_vary(headers: MutableHeaders, *names: str) -> None:

@@ -28,37 +28,35 @@ class Antechamber:
 
     def __init__(self, app: ASGIApp, *, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
-        self.app, self.http = self._chain(app)
+        self.site = app
+        self.gate: BrowserPolicyMiddleware | None = None
+        self.consent: CookieConsentMiddleware | None = None
+        # Other scopes (lifespan, websocket) go through the halves' own __call__; an http request
+        # is looked at by each half's `admit` in turn, and only the site is awaited.
+        if self.settings.consent.enabled:
+            app = self.consent = CookieConsentMiddleware(app, settings=self.settings)
+        if self.settings.browsers.enabled:
+            app = self.gate = BrowserPolicyMiddleware(app, settings=self.settings)
+        self.app = app
         self.preview_path: str | None = None
         if self.settings.preview:
             # The same gate and consent manager, in front of a sample page instead of the site.
             self.preview_path = f"{self.settings.route_prefix}/preview"
-            self.preview = self._chain(PreviewPage(self.preview_path, self.settings.locales))[1]
-
-    def _chain(self, app: ASGIApp) -> tuple[ASGIApp, ASGIApp]:
-        """The chain for every scope, and where an http request enters it.
-
-        The halves do not insert fragments themselves (this class does, once, around both), and
-        an http request goes straight to each half's http handling, skipping the scope checks
-        already made here.
-        """
-        http = app
-        if self.settings.consent.enabled:
-            consent = CookieConsentMiddleware(app, settings=self.settings)
-            consent.inserts = False
-            app, http = consent, consent.handle
-        if self.settings.browsers.enabled:
-            gate = BrowserPolicyMiddleware(app, settings=self.settings)
-            gate.inserts = False
-            gate.next_http = http
-            app, http = gate, gate.handle
-        return app, http
+            self.preview = PreviewPage(self.preview_path, self.settings.locales)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        site = self.site
         if scope["path"] == self.preview_path:
-            await run_with_fragments(self.preview, preview_scope(scope), receive, send)
-            return
-        await run_with_fragments(self.http, scope, receive, send)
+            site, scope = self.preview, preview_scope(scope)
+        answer = None if self.gate is None else self.gate.admit(scope)
+        if answer is None and self.consent is not None:
+            answer = self.consent.admit(scope)
+            if answer is None:
+                send = self.consent.wrap_send(scope, send)
+        if answer is not None:
+            await answer(scope, receive, send)
+        else:
+            await run_with_fragments(site, scope, receive, send)

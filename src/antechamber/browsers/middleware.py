@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Final
 from urllib.parse import parse_qsl, quote
 
@@ -25,6 +25,7 @@ from antechamber.html import (
     READ_HEADERS,
     Fragment,
     add_fragment,
+    header_map,
     request_headers,
     run_with_fragments,
 )
@@ -48,7 +49,6 @@ NOTICE_MAX_AGE: Final = 180 * 24 * 3600
 MAX_FORM_BODY: Final = 8 * 1024
 MAX_NEXT: Final = 2048
 RENDER_CACHE_SIZE: Final = 256
-_LAZY_CACHE_SIZE: Final = 1024
 _NAVIGATE: Final = ("GET", "HEAD")
 _NEXT_MARK: Final = "\x00antechamber-next\x00"
 
@@ -161,22 +161,20 @@ class BrowserPolicyMiddleware:
         # itsdangerous signs with the last key and verifies with all; ours signs with the first.
         self.signer = URLSafeTimedSerializer(list(reversed(keys)), salt=CONTINUE_SALT)
         self.region_header = browsers.region_header
-        wanted = _READ_HEADERS | (
-            {self.region_header.lower().encode("latin-1")} if self.region_header else set()
-        )
-        # The very set the consent half asks for when the gate needs no more: the headers are
-        # then decoded once for both (see `request_headers`).
-        self.read_headers = READ_HEADERS if wanted == READ_HEADERS else wanted
-        # The next http app. `Antechamber` points it past the consent half's own dispatch, and
-        # clears `inserts` since it inserts the fragments itself, around both halves.
-        self.next_http: ASGIApp = app
-        self.inserts = True
-        self._lazy: dict[str, LazyUserAgent] = {}
+        # The headers the gate's less travelled paths read as text: the shared set, and the
+        # region header when the site names one.
+        self.read_headers = READ_HEADERS
+        if self.region_header:
+            self.read_headers = READ_HEADERS | {self.region_header.lower().encode("latin-1")}
+        # Per User-Agent and Client Hints as sent (bytes): the verdict, whether it is blocked,
+        # and the lazy `user_agent`, so a browser seen before costs one lookup.
+        self._seen: dict[tuple[bytes | None, ...], tuple[BrowserInfo, bool, LazyUserAgent]] = {}
+        self._seen_limit = max(1, browsers.cache_size)
         self.known_regions = frozenset(regions())
         self.notices = browsers.mode == "warn" or browsers.mobile_notice
         self._admitted: dict[tuple[str, str], bool] = {}
         self._rendered: dict[tuple[object, ...], str] = {}
-        self._routes: Mapping[str, Callable[..., Any]] = {
+        self._routes: Mapping[str, Callable[..., Awaitable[None]]] = {
             f"{self.prefix}/continue": self._continue,
             f"{self.prefix}/notice": self._dismiss,
             f"{self.prefix}/upgrade": self._upgrade_info,
@@ -186,74 +184,96 @@ class BrowserPolicyMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.inserts:
-            await run_with_fragments(self.handle, scope, receive, send)
+        answer = self.admit(scope)
+        if answer is not None:
+            await answer(scope, receive, send)
         else:
-            await self.handle(scope, receive, send)
+            await run_with_fragments(self.app, scope, receive, send)
 
     # -- the gate -----------------------------------------------------------------------------
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """An http request (the part of `__call__` that `Antechamber` calls directly)."""
-        headers = request_headers(scope, self.read_headers)
-        user_agent = headers.get("user-agent", "")
-        info = self.policy.inspect(user_agent, headers if "sec-ch-ua" in headers else None)
+    def admit(self, scope: Scope) -> ASGIApp | None:
+        """Look at an http request: None lets it through to the app, else the ASGI app that
+        answers it instead (the upgrade page, or one of the gate's routes).
+
+        Sets `request.state.browser` and `request.state.user_agent`, and registers the notice
+        when there is one. This runs on every request: the common one (a page for a browser
+        seen before) is a few dict lookups.
+        """
+        headers = header_map(scope)
+        get = headers.get
+        key = (  # the Client Hints in HINT_HEADERS' order, which `_see` relies on
+            get(b"user-agent"),
+            get(b"sec-ch-ua"),
+            get(b"sec-ch-ua-full-version-list"),
+            get(b"sec-ch-ua-mobile"),
+            get(b"sec-ch-ua-platform"),
+        )
+        seen = self._seen.get(key)
+        if seen is None:
+            seen = self._see(key)
+        info, blocked, lazy = seen
         state = scope.get("state")
         if state is None:
             state = scope["state"] = {}
-        # One lazy object per User-Agent: it parses on first read and keeps the result.
-        lazy = self._lazy.get(user_agent)
-        if lazy is None:
-            if len(self._lazy) >= _LAZY_CACHE_SIZE:
-                self._lazy.clear()  # no LRU bookkeeping on the hot path
-            lazy = self._lazy[user_agent] = LazyUserAgent(self.policy, user_agent)
         state["user_agent"] = lazy
 
-        path: str = scope.get("path", "/")
+        path: str = scope["path"]
         root: str = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :] or "/"
         if self.exempt_all or path in self.special_paths or path.startswith(self.special_prefixes):
-            if path.startswith(self.prefix + "/") or path == self.prefix:
+            own = path.startswith(self.prefix + "/") or path == self.prefix
+            if own or self._is_exempt(path):
                 state["browser"] = replace(info, verdict="exempt")
-                route = self._routes.get(path)
-                if route is not None:
-                    await route(scope, receive, send, headers, info)
-                    return
+                if not own:
+                    return None
                 if path.startswith(f"{self.prefix}/static/"):
-                    await serve_static(path[len(self.prefix) + 8 :], scope, receive, send)
-                    return
-                await self.next_http(scope, receive, send)  # the consent half's routes
-                return
-            if self._is_exempt(path):
-                state["browser"] = replace(info, verdict="exempt")
-                await self.next_http(scope, receive, send)
-                return
+                    return partial(serve_static, path[len(self.prefix) + 8 :])
+                route = self._routes.get(path)
+                # None: the consent half's routes, further in.
+                return None if route is None else partial(route, info=info)
         state["browser"] = info
         # A browser's navigation says so in Fetch Metadata; anything else is looked at closely.
-        navigation = (
-            headers.get("sec-fetch-mode") == "navigate" and scope.get("method") in _NAVIGATE
-        )
+        navigation = get(b"sec-fetch-mode") == b"navigate" and scope["method"] in _NAVIGATE
         if not navigation and not _is_navigation(scope, headers):
-            await self.next_http(scope, receive, send)
-            return
-        blocked = self.policy.blocks(info)
+            return None
         if blocked:
             self._log(info, scope, path)
-            if self.browsers.mode == "block" and not self._continued(headers):
-                await self._upgrade_page(scope, receive, send, headers, info, gated=True)
-                return
+            if self.browsers.mode == "block" and not self._continued(scope):
+                return partial(self._upgrade_page, info=info, gated=True)
         if self.notices:
-            self._add_notice(scope, headers, info, warn=blocked and self.browsers.mode == "warn")
-        await self.next_http(scope, receive, send)
+            self._add_notice(scope, info, warn=blocked and self.browsers.mode == "warn")
+        return None
+
+    def _headers(self, scope: Scope) -> Mapping[str, str]:
+        """The request headers the gate's less travelled paths read, as text."""
+        return request_headers(scope, self.read_headers)
+
+    def _see(self, key: tuple[bytes | None, ...]) -> tuple[BrowserInfo, bool, LazyUserAgent]:
+        """A User-Agent and Client Hints not seen lately: judged, and kept (bounded)."""
+        user_agent = (key[0] or b"").decode("latin-1")
+        hints = None
+        if any(value is not None for value in key[1:]):
+            hints = {
+                name: value.decode("latin-1")
+                for name, value in zip(HINT_HEADERS, key[1:], strict=True)
+                if value is not None
+            }
+        info = self.policy.inspect(user_agent, hints)
+        seen = (info, self.policy.blocks(info), LazyUserAgent(self.policy, user_agent))
+        if len(self._seen) >= self._seen_limit:
+            self._seen.clear()  # no LRU bookkeeping on the hot path; the policy keeps its LRU
+        self._seen[key] = seen
+        return seen
 
     def _is_exempt(self, path: str) -> bool:
         return self.exempt_all or path in self.exempt_paths or path.startswith(self.exempt_prefixes)
 
-    def _continued(self, headers: Mapping[str, str]) -> bool:
+    def _continued(self, scope: Scope) -> bool:
         if not self.browsers.allow_continue:
             return False
-        token = _cookie(headers, CONTINUE_COOKIE)
+        token = _cookie(self._headers(scope), CONTINUE_COOKIE)
         if not token:
             return False
         try:
@@ -280,9 +300,8 @@ class BrowserPolicyMiddleware:
 
     # -- notices ------------------------------------------------------------------------------
 
-    def _add_notice(
-        self, scope: Scope, headers: Mapping[str, str], info: BrowserInfo, *, warn: bool
-    ) -> None:
+    def _add_notice(self, scope: Scope, info: BrowserInfo, *, warn: bool) -> None:
+        headers = self._headers(scope)
         dismissed = set((_cookie(headers, NOTICE_COOKIE) or "").split("."))
         kind = ""
         if warn and "warn" not in dismissed:
@@ -322,12 +341,12 @@ class BrowserPolicyMiddleware:
         scope: Scope,
         receive: Receive,
         send: Send,
-        headers: Mapping[str, str],
-        info: BrowserInfo,
         *,
+        info: BrowserInfo,
         gated: bool,
         back: str | None = None,
     ) -> None:
+        headers = self._headers(scope)
         locale = self.pages.negotiate(headers.get("accept-language"))
         region = self._region(headers)
         user_agent = headers.get("user-agent", "")[:MAX_USER_AGENT_LENGTH]
@@ -427,28 +446,19 @@ class BrowserPolicyMiddleware:
     # -- routes -------------------------------------------------------------------------------
 
     async def _upgrade_info(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        headers: Mapping[str, str],
-        info: BrowserInfo,
+        self, scope: Scope, receive: Receive, send: Send, *, info: BrowserInfo
     ) -> None:
         if scope.get("method") not in ("GET", "HEAD"):
             await _plain(405, "Method Not Allowed", {"Allow": "GET, HEAD"})(scope, receive, send)
             return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         back = safe_next(query.get("next"))
-        await self._upgrade_page(scope, receive, send, headers, info, gated=False, back=back)
+        await self._upgrade_page(scope, receive, send, info=info, gated=False, back=back)
 
     async def _continue(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        headers: Mapping[str, str],
-        info: BrowserInfo,
+        self, scope: Scope, receive: Receive, send: Send, *, info: BrowserInfo
     ) -> None:
+        headers = self._headers(scope)
         form = await self._form(scope, receive, send, headers)
         if form is None:
             return
@@ -464,13 +474,9 @@ class BrowserPolicyMiddleware:
         await response(scope, receive, send)
 
     async def _dismiss(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        headers: Mapping[str, str],
-        info: BrowserInfo,
+        self, scope: Scope, receive: Receive, send: Send, *, info: BrowserInfo
     ) -> None:
+        headers = self._headers(scope)
         form = await self._form(scope, receive, send, headers)
         if form is None:
             return
@@ -516,11 +522,6 @@ class BrowserPolicyMiddleware:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-# The request headers the gate reads (the region header is added per site); the shared set
-# already holds them all, and the Client Hints are added should the detector ever read more.
-_READ_HEADERS: Final = READ_HEADERS | {name.encode() for name in HINT_HEADERS}
-
-
 def _current(scope: Scope) -> str:
     """The path and query of this request, to come back to."""
     path = quote(scope.get("path", "/"), safe="/%:@!$&'()*+,;=-._~")
@@ -533,25 +534,25 @@ def _is_head(scope: Scope) -> bool:
     return scope.get("method") == "HEAD"
 
 
-def _is_navigation(scope: Scope, headers: Mapping[str, str]) -> bool:
+def _is_navigation(scope: Scope, headers: Mapping[bytes, bytes]) -> bool:
     """A GET/HEAD for a page: what Fetch Metadata says, else an Accept that admits HTML."""
-    if scope.get("method") not in ("GET", "HEAD"):
+    if scope.get("method") not in _NAVIGATE:
         return False
-    mode = headers.get("sec-fetch-mode")
-    dest = headers.get("sec-fetch-dest")
+    mode = headers.get(b"sec-fetch-mode")
+    dest = headers.get(b"sec-fetch-dest")
     if mode is not None or dest is not None:
-        return mode == "navigate" or dest == "document"
-    if headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+        return mode == b"navigate" or dest == b"document"
+    if headers.get(b"x-requested-with", b"").lower() == b"xmlhttprequest":
         return False
-    accept = headers.get("accept")
+    accept = headers.get(b"accept")
     return accept is not None and _accepts_html(accept)
 
 
 @lru_cache(maxsize=256)
-def _accepts_html(accept: str) -> bool:
+def _accepts_html(accept: bytes) -> bool:
     # Old browsers send no Fetch Metadata; IE 8 navigates with "image/jpeg, ..., */*".
     ranges: dict[str, float] = {}
-    for entry in accept[:2048].split(",")[:64]:
+    for entry in accept[:2048].decode("latin-1").split(",")[:64]:
         media, _, params = entry.partition(";")
         quality = 1.0
         for param in params.split(";"):

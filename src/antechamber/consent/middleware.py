@@ -36,7 +36,7 @@ from antechamber.html import (
     Fragment,
     add_fragment,
     add_vary,
-    request_headers,
+    header_map,
     run_with_fragments,
 )
 from antechamber.pages import Pages
@@ -59,12 +59,9 @@ _PAGE_CSP = (
     "object-src 'none'"
 )
 _NO_STORE = "no-store"
-# What bytes.strip() strips: the cookie value is matched as text now, with the same result.
-_ASCII_SPACE = " \t\n\r\x0b\x0c"
 _CACHE_SIZE = 1024
-# The request headers read on every request: alone, this half decodes no others; behind the
-# gate, the gate's dict (which holds these) is used as it is.
-_READ = frozenset({b"cookie", b"sec-gpc", b"accept-language"})
+# Where `admit` leaves the refused cookies' matcher for `wrap_send`.
+_REFUSED = "antechamber.consent.refused"
 
 Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 
@@ -119,12 +116,10 @@ class CookieConsentMiddleware:
         self.inject = consent.banner == "inject"
         self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if self.honor_gpc else ()))
         self.max_body = consent.max_body_size
-        self.cookie_marker = consent.cookie_name + "="
+        self.cookie_marker = (consent.cookie_name + "=").encode("latin-1")
         self.cookie_regex = cookie_pattern(consent.cookie_name)
         # Built once: the banner is registered on every request without allocating anything.
         self.fragment = Fragment(self.render_fragment, vary=self.vary, scoped=True)
-        # Cleared by `Antechamber`, which inserts the fragments itself around both halves.
-        self.inserts = True
         self._rendered: dict[tuple[object, ...], tuple[ConsentState, str]] = {}
         self._matchers: dict[int, tuple[ConsentState, CookieMatcher]] = {}
         self.prefix = self.settings.route_prefix
@@ -154,19 +149,26 @@ class CookieConsentMiddleware:
                 send = functools.partial(self._lifespan_send, send)
             await self.app(scope, receive, send)
             return
-        await self.handle(scope, receive, send)
+        answer = self.admit(scope)
+        if answer is not None:
+            await answer(scope, receive, send)
+        else:
+            await run_with_fragments(self.app, scope, receive, self.wrap_send(scope, send))
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """An http request (the part of `__call__` that `Antechamber` calls directly)."""
+    def admit(self, scope: Scope) -> Handler | None:
+        """Look at an http request: None lets it through to the app (then send through
+        `wrap_send`), else the ASGI app that answers it instead (one of the consent routes).
+
+        Sets `request.state.consent` and registers the banner. This runs on every request: for
+        a visitor whose cookie was seen before, it is a few dict lookups.
+        """
         path: str = scope["path"]
         if path.startswith(self.root):
             handler = self.routes.get(path)
             if handler is not None:
-                await handler(scope, receive, send)
-                return
+                return handler
             if path.startswith(self.static_root):
-                await serve_static(path[len(self.static_root) :], scope, receive, send)
-                return
+                return functools.partial(serve_static, path[len(self.static_root) :])
         state, _ = self._read(scope)
         request_state = scope.get("state")
         if request_state is None:
@@ -176,25 +178,29 @@ class CookieConsentMiddleware:
         if self.enforce:
             matcher = self._refused(state)
             if matcher:
-                send = functools.partial(self._enforcing_send, send, matcher)
+                scope[_REFUSED] = matcher
         if self.inject:
             add_fragment(scope, self.fragment)
-        if self.inserts:
-            await run_with_fragments(self.app, scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
+        return None
+
+    def wrap_send(self, scope: Scope, send: Send) -> Send:
+        """`send`, removing the cookies this visitor refused when there are any to remove."""
+        matcher = scope.get(_REFUSED)
+        if matcher is None:
+            return send
+        return functools.partial(self._enforcing_send, send, matcher)
 
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
-        headers = request_headers(scope, _READ)
-        gpc = self.honor_gpc and headers.get("sec-gpc", "").strip(_ASCII_SPACE) == "1"
-        cookie = headers.get("cookie")
+        headers = header_map(scope)
+        gpc = self.honor_gpc and headers.get(b"sec-gpc", b"").strip() == b"1"
+        cookie = headers.get(b"cookie")
         value = None
         if cookie is not None and self.cookie_marker in cookie:
             found = self.cookie_regex.findall(cookie)
             # Two consent cookies (another path, or one tossed in from a sibling domain): we
             # cannot tell which is ours, so neither counts.
             if len(found) == 1:
-                value = found[0].strip(_ASCII_SPACE).strip('"').encode("latin-1")
+                value = found[0].strip().strip(b'"')
         return self.codec.read(value, gpc)
 
     def _refused(self, state: ConsentState) -> CookieMatcher:
@@ -226,14 +232,16 @@ class CookieConsentMiddleware:
         state = scope.get("state", {}).get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
-        accept_language = request_headers(scope, _READ).get("accept-language")
+        accept_language = header_map(scope).get(b"accept-language")
         # The markup follows from the state, the language and the page: kept for the state
         # object (the codec hands out the same ones), the header and the path as sent.
         key = (id(state), accept_language, scope["path"], scope.get("query_string", b""))
         entry = self._rendered.get(key)
         if entry is not None and entry[0] is state:  # the state is held: its id is not reused
             return entry[1]
-        locale = self.pages.negotiate(accept_language)
+        locale = self.pages.negotiate(
+            None if accept_language is None else accept_language.decode("latin-1")
+        )
         markup = self.views.fragment(state, locale, _current_path(scope))
         if len(self._rendered) >= _CACHE_SIZE:
             self._rendered.clear()  # no LRU bookkeeping on the hot path

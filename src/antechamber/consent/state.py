@@ -287,6 +287,6 @@ class ConsentCodec:
 
 
 # `name=value` pairs of a Cookie header; the name must start the header or follow a `;`.
-def cookie_pattern(name: str) -> re.Pattern[str]:
-    """A regex finding every `name=value` of one cookie in a Cookie header (decoded as latin-1)."""
-    return re.compile(r"(?:^|;)[ \t]*" + re.escape(name) + r"=([^;]*)")
+def cookie_pattern(name: str) -> re.Pattern[bytes]:
+    """A regex finding every `name=value` of one cookie in a Cookie header, as sent (bytes)."""
+    return re.compile(rb"(?:^|;)[ \t]*" + re.escape(name.encode("latin-1")) + rb"=([^;]*)")
