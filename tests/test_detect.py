@@ -19,6 +19,7 @@ from antechamber.browsers.detect import (
     MAX_USER_AGENT_LENGTH,
     Detection,
     _crawler_patterns,
+    _is_phone,
     _is_tablet,
     _without_groups,
     detect,
@@ -358,6 +359,16 @@ def test_the_tablet_test_is_the_regex_it_replaced() -> None:
         "PlayBook; U",
     ]
     assert [_is_tablet(ua) for ua in uas] == [regex.search(ua) is not None for ua in uas]
+
+
+def test_the_phone_test_is_the_regex_it_replaced() -> None:
+    regex = re.compile(
+        r"Mobi|iPhone|iPod|Opera Mini|Windows Phone|IEMobile|BlackBerry|BB10|KAIOS|Symbian|"
+        r"SymbOS|MIDP"
+    )
+    uas = [c["user_agent_string"] for c in _corpus()]
+    assert sum(map(_is_phone, uas)) > 200
+    assert [_is_phone(ua) for ua in uas] == [regex.search(ua) is not None for ua in uas]
 
 
 def test_every_field_of_a_detection_lands_in_its_place() -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from operator import attrgetter
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeAlias
 
 import ua_parser_rs
 from ua_parser import load_lazy_builtins
@@ -73,6 +73,28 @@ class Detection:
 
 UNKNOWN: Final = Detection(family="Other")
 
+# A Detection's fields as a tuple, in field order: the cold path builds these (a frozen
+# dataclass costs a microsecond more), and a policy keys its verdicts on them.
+Facts: TypeAlias = tuple[
+    str, str | None, str | None, str | None, str | None, str | None, str | None, bool, bool, bool
+]
+_fields: Final[Callable[[Detection], Facts]] = attrgetter(
+    "family",
+    "agent",
+    "version",
+    "engine",
+    "engine_version",
+    "os",
+    "os_version",
+    "is_mobile",
+    "is_tablet",
+    "is_bot",
+)
+_UNKNOWN_FACTS: Final = _fields(UNKNOWN)
+_BOT_FACTS: Final = _fields(Detection("", is_bot=True))[1:]
+# The screen's own family: ua-parser's browser rules name no family with a NUL in it.
+_BOT: Final = "\x00bot"
+
 # ua-parser family -> (caniuse agent elsewhere, caniuse agent on Android). Families not listed have
 # no caniuse agent of their own and are judged by their engine alone (Yandex, Brave, Vivaldi, Silk,
 # Whale, in-app browsers ...).
@@ -129,12 +151,43 @@ _SAFARI_VERSION = re.compile(r"Version/(\d+)(?:\.(\d+))?")
 # re tries at every position, cost 4 µs a User-Agent.
 _TABLET = re.compile(r"Tablet(?! PC)")
 _KINDLE_FIRE = re.compile(r"\bKF[A-Z]{2,4}\b")
-_PHONE = re.compile(
-    r"Mobi|iPhone|iPod|Opera Mini|Windows Phone|IEMobile|BlackBerry|BB10|KAIOS|Symbian|SymbOS|MIDP"
-)
 # GREASE brands ("Not?A_Brand", "Not A(Brand", "Not)A;Brand" ...) exist to be ignored.
 _GREASE = re.compile(r"not.a.brand", re.IGNORECASE)
 _HINT_ITEM = re.compile(r'\s*"([^"\\]{1,64})"\s*;\s*v\s*=\s*"(\d{1,4})((?:\.\d{1,10}){0,3})"\s*')
+
+# The User-Agents most traffic sends: current Chrome and Edge (reduced), Firefox and Safari, each
+# on its usual platforms. A strict full match leaves no room for another token, so no bot, no
+# other browser and no other OS can be hiding in one; its Detection is then built here, without
+# the parsers, to the field what they would make of it (tests/test_detect_fast.py checks that
+# on uap-core's corpus, its never-seen variants and every platform and version below).
+_BUILD = r"\.\d{1,6}"
+_FAST_CHROMIUM = re.compile(
+    r"Mozilla/5\.0 \((Windows NT 10\.0; Win64; x64|Macintosh; Intel Mac OS X 10_15_7|"
+    r"X11; Linux x86_64|Linux; Android 10; K)\) AppleWebKit/537\.36 \(KHTML, like Gecko\) "
+    rf"Chrome/([1-9]\d{{1,3}}){_BUILD * 3} (Mobile )?Safari/537\.36"
+    rf"(?: (Edg|EdgA)/([1-9]\d{{1,3}}){_BUILD * 3})?"
+)
+_FAST_FIREFOX = re.compile(
+    r"Mozilla/5\.0 \((Windows NT 10\.0; Win64; x64|Macintosh; Intel Mac OS X 10\.15|"
+    r"X11; Linux x86_64|X11; Ubuntu; Linux x86_64|Android 1[0-6]; Mobile); "
+    r"rv:[1-9]\d{1,3}\.\d{1,6}\) Gecko/(?:20100101|[1-9]\d{1,3}\.\d{1,6}) "
+    r"Firefox/([1-9]\d{1,3})\.(\d{1,6})"
+)
+_FAST_SAFARI = re.compile(
+    r"Mozilla/5\.0 \((Macintosh; Intel Mac OS X 10_15_7|iPhone; CPU iPhone OS|iPad; CPU OS)"
+    r"(?: ([1-9]\d)_(\d{1,2})(?:_\d{1,2})? like Mac OS X)?\) AppleWebKit/605\.1\.15 "
+    r"\(KHTML, like Gecko\) Version/([1-9]\d)\.(\d{1,2})(?:\.\d{1,2})? "
+    rf"(?:Mobile/15E148 Safari/604\.1|Safari/605\.1{_BUILD})"
+)
+# Platform -> (OS, OS version) as ua-parser names them.
+_FAST_PLATFORMS: Final[Mapping[str, tuple[str, str | None]]] = {
+    "Windows NT 10.0; Win64; x64": ("Windows", "10"),
+    "Macintosh; Intel Mac OS X 10_15_7": ("Mac OS X", "10.15"),
+    "Macintosh; Intel Mac OS X 10.15": ("Mac OS X", "10.15"),
+    "X11; Linux x86_64": ("Linux", None),
+    "X11; Ubuntu; Linux x86_64": ("Ubuntu", None),
+    "Linux; Android 10; K": ("Android", "10"),
+}
 
 # Generic tools and link previewers that crawler-user-agents does not list, or lists with a
 # pattern too loose to keep (see _BROKEN_CRAWLER_PATTERNS).
@@ -195,7 +248,7 @@ class _Detector:
         # Their family is a constant, so they need no capture groups: without them the generic
         # rule (`^.*(bot|crawl|...)` once ua-parser-rs has rewritten its `.{0,100}`) costs a
         # third as much.
-        screen = [(p, "bot", None, None, None, None) for p in patterns]
+        screen = [(p, _BOT, None, None, None, None) for p in patterns]
         earlier: list[tuple[str, Literal["i"] | None, str, None, None]] = []
         self._confirm: dict[str, ua_parser_rs.DeviceExtractor] = {}
         for matcher in matchers[2]:
@@ -203,38 +256,64 @@ class _Detector:
             if not (isinstance(matcher, DeviceMatcher) and matcher.family == "Spider"):
                 earlier.append((regex, flag, "device", None, None))
                 continue
-            family = "bot"
+            family = _BOT
             if earlier:
-                family = f"spider {len(self._confirm)}"
+                family = f"{_BOT}{len(self._confirm)}"
                 self._confirm[family] = ua_parser_rs.DeviceExtractor(earlier)
             regex = _without_groups(regex)
             screen.append(
                 (f"(?i){regex}" if flag == "i" else regex, family, None, None, None, None)
             )
-        self._screen = ua_parser_rs.UserAgentExtractor(screen)
+        # The screen, then ua-parser's browser rules, in one automaton: a browser's User-Agent
+        # (no screen rule matches it) is then named by one native call, which scans it once
+        # instead of twice (the prefilter's scan is most of a call's cost).
+        self._screen = ua_parser_rs.UserAgentExtractor(
+            [
+                *screen,
+                *map(
+                    attrgetter("regex", "family", "major", "minor", "patch", "patch_minor"),
+                    matchers[0],
+                ),
+            ]
+        )
 
     def is_bot(self, ua: str) -> bool:
         hit = self._screen.extract(ua)
-        if hit is None:
-            return False
-        confirm = self._confirm.get(hit.family)
-        return confirm is None or confirm.extract(ua) is None
+        return hit is not None and self._is_bot_hit(hit.family, ua)
 
-    def detect(self, ua: str, hints: Mapping[str, str] | None) -> Detection:
+    def _is_bot_hit(self, family: str, ua: str) -> bool:
+        if family == _BOT:
+            return True
+        confirm = self._confirm.get(family)  # None: a browser rule's family
+        return confirm is not None and confirm.extract(ua) is None
+
+    def facts(self, ua: str, hints: Mapping[str, str] | None) -> Facts:
+        """A Detection's fields, in order: what a verdict is a function of."""
         ua = ua[:MAX_USER_AGENT_LENGTH]
         if not ua.strip():
-            return UNKNOWN
-        # The resolver's extractors are called directly: its __call__ builds Domain flags and a
-        # PartialResult per request, a third of the cost of a parse.
-        browser = self._ua.extract(ua)
+            return _UNKNOWN_FACTS
+        facts = _fast_facts(ua)
+        if facts is None:
+            facts = self._parsed_facts(ua)
+        if hints and facts[3] in ("chrome", "and_chr"):
+            return _fields(_apply_hints(Detection(*facts), hints))
+        return facts
+
+    def _parsed_facts(self, ua: str) -> Facts:
+        # The extractors are called directly: ua_parser's Resolver.__call__ builds Domain flags
+        # and a PartialResult per request, a third of the cost of a parse.
+        browser = self._screen.extract(ua)
+        if browser is not None and browser.family.startswith(_BOT):
+            bot = self._is_bot_hit(browser.family, ua)
+            browser = self._ua.extract(ua)  # the screen's hit named no browser
+            if bot:
+                name = browser.family if browser is not None else "Other"
+                return (name if name != "Other" else "Bot", *_BOT_FACTS)
         family: str = browser.family if browser is not None else "Other"
-        if self.is_bot(ua):
-            bot = family if family != "Other" else "Bot"
-            return Detection(bot, None, None, None, None, None, None, False, False, True)
         os = self._os.extract(ua)
         os_family: str | None = os.family if os is not None else None
         os_version = _version(os.major, os.minor) if os is not None else None
-        phone = _PHONE.search(ua) is not None
+        phone = _is_phone(ua)
         # Android tablets are the Android devices that do not say "Mobile".
         is_tablet = _is_tablet(ua) or (os_family == "Android" and not phone)
         is_mobile = phone and not is_tablet
@@ -243,8 +322,17 @@ class _Detector:
         # Mozilla/ or WebKit token: "Snapchat/10.29 (iPhone10,1; iOS 11.2)") is not a browser.
         if os_family == "iOS" and ("AppleWebKit" in ua or ua.startswith("Mozilla/")):
             ios = _ios_version(ua, os_version)
-            return Detection(
-                family, "ios_saf", ios, "ios_saf", ios, os_family, os_version, is_mobile, is_tablet
+            return (
+                family,
+                "ios_saf",
+                ios,
+                "ios_saf",
+                ios,
+                os_family,
+                os_version,
+                is_mobile,
+                is_tablet,
+                False,
             )
 
         android = os_family == "Android"
@@ -288,8 +376,7 @@ class _Detector:
             engine_version = _version(*f.groups()) if f is not None else _version(*g.groups())
             engine = "and_ff" if android else "firefox"
 
-        # Positional, in field order (tested), as on every cold verdict keywords cost a third more.
-        detection = Detection(
+        return (
             family,
             agent,
             version,
@@ -299,10 +386,88 @@ class _Detector:
             os_version,
             is_mobile,
             is_tablet,
+            False,
         )
-        if hints and engine in ("chrome", "and_chr"):
-            detection = _apply_hints(detection, hints)
-        return detection
+
+
+def _fast_facts(ua: str) -> Facts | None:
+    """The Detection of a User-Agent of one of the common shapes, or None for any other."""
+    if "Chrome/" in ua:
+        m = _FAST_CHROMIUM.fullmatch(ua)
+        if m is None:
+            return None
+        platform, chrome, mobile, edge, edge_version = m.groups()
+        os, os_version = _FAST_PLATFORMS[platform]
+        android = os == "Android"
+        if (mobile and not android) or edge == ("EdgA" if not android else "Edg"):
+            return None
+        phone = android and mobile is not None
+        engine = "and_chr" if android else "chrome"
+        if edge is not None:
+            family, agent, version = "Edge Mobile" if android else "Edge", "edge", edge_version
+        else:
+            family, agent, version = "Chrome Mobile" if phone else "Chrome", engine, chrome
+        tablet = android and not phone
+        return (family, agent, version, engine, chrome, os, os_version, phone, tablet, False)
+    if "Firefox/" in ua:
+        m = _FAST_FIREFOX.fullmatch(ua)
+        if m is None:
+            return None
+        platform, major, minor = m.groups()
+        version = _version(major, minor)
+        if platform.startswith("Android"):
+            os_version = platform[8:10]
+            return (
+                "Firefox Mobile",
+                "and_ff",
+                version,
+                "and_ff",
+                version,
+                "Android",
+                os_version,
+                True,
+                False,
+                False,
+            )
+        os, os_version = _FAST_PLATFORMS[platform]
+        return (
+            "Firefox",
+            "firefox",
+            version,
+            "firefox",
+            version,
+            os,
+            os_version,
+            False,
+            False,
+            False,
+        )
+    m = _FAST_SAFARI.fullmatch(ua)
+    if m is None:
+        return None
+    platform, os_major, os_minor, major, minor = m.groups()
+    version = _version(major, minor)
+    ios = platform[0] == "i"
+    if ios != (os_major is not None) or ios != ua.endswith("604.1"):
+        return None
+    if not ios:
+        return ("Safari", "safari", version, None, None, "Mac OS X", "10.15", False, False, False)
+    os_version = _version(os_major, os_minor)
+    if int(major) < int(os_major):
+        version = os_version  # some app's own Version/ token, not Safari's: see _ios_version
+    phone = platform.startswith("iPhone")
+    return (
+        "Mobile Safari",
+        "ios_saf",
+        version,
+        "ios_saf",
+        version,
+        "iOS",
+        os_version,
+        phone,
+        not phone,
+        False,
+    )
 
 
 def _without_groups(regex: str) -> str:
@@ -337,6 +502,25 @@ def _crawler_patterns() -> list[str]:
     return [str(entry["pattern"]) for entry in data]
 
 
+def _is_phone(ua: str) -> bool:
+    # Substrings, not one regex of the twelve: Python's re tries every alternative at every
+    # position (2.3 µs a User-Agent; these checks take 1.4).
+    return (
+        "Mobi" in ua
+        or "iPhone" in ua
+        or "iPod" in ua
+        or "Opera Mini" in ua
+        or "Windows Phone" in ua
+        or "IEMobile" in ua
+        or "BlackBerry" in ua
+        or "BB10" in ua
+        or "KAIOS" in ua
+        or "Symbian" in ua
+        or "SymbOS" in ua
+        or "MIDP" in ua
+    )
+
+
 def _is_tablet(ua: str) -> bool:
     return (
         "iPad" in ua
@@ -357,6 +541,9 @@ def _agent_for(family: str, android: bool, os_family: str | None) -> str | None:
     return agents[1] if android else agents[0]
 
 
+# Every cold detection makes one or two; there are few distinct ones (bounded all the same, as a
+# User-Agent may claim any).
+@lru_cache(maxsize=1024)
 def _version(major: str | None, minor: str | None = None) -> str | None:
     # Five digits and more is no browser's version, only garbage or an attack on int().
     if major is None or not major.isdigit() or len(major) > 4:
@@ -472,12 +659,17 @@ def detect(user_agent: str | None, hints: Mapping[str, str] | None = None) -> De
 
     Never raises: empty, oversized or garbage input is an unrecognised ``Detection``.
     """
+    return Detection(*detect_facts(user_agent, hints))
+
+
+def detect_facts(user_agent: str | None, hints: Mapping[str, str] | None = None) -> Facts:
+    """`detect`'s answer as a tuple of the `Detection`'s fields, in field order."""
     if not user_agent:
-        return UNKNOWN
+        return _UNKNOWN_FACTS
     try:
-        return _detector().detect(user_agent, hints)
+        return _detector().facts(user_agent, hints)
     except (ValueError, TypeError, UnicodeError, IndexError):  # pragma: no cover - defensive
-        return UNKNOWN
+        return _UNKNOWN_FACTS
 
 
 def is_bot(user_agent: str) -> bool:

@@ -16,7 +16,8 @@ from antechamber.browsers.detect import (
     HINT_HEADERS,
     MAX_USER_AGENT_LENGTH,
     Detection,
-    detect,
+    Facts,
+    detect_facts,
     warm_up,
 )
 
@@ -175,6 +176,10 @@ class BrowserPolicy:
         }
 
         self._cache: OrderedDict[_CacheKey, BrowserInfo] = OrderedDict()
+        # A verdict is a function of the detection alone, and never-seen User-Agents are mostly
+        # new builds of a few browsers: they share one judgement (and one BrowserInfo in the
+        # cache). Bounded like the cache, as a User-Agent may claim any version.
+        self._verdicts: dict[Facts, BrowserInfo] = {}
         self._hits = 0
         self._misses = 0
         self._user_agent = lru_cache(maxsize=cache_size)(_parse_user_agent)
@@ -207,7 +212,14 @@ class BrowserPolicy:
             return info
         self._misses += 1
         hint_map = dict(zip(HINT_HEADERS, hints, strict=True)) if hints is not None else None
-        info = self.judge(detect(ua, hint_map))
+        facts = detect_facts(ua, hint_map)
+        verdicts = self._verdicts
+        info = verdicts.get(facts)
+        if info is None:
+            info = self.judge(Detection(*facts))
+            if len(verdicts) >= self.cache_size:
+                verdicts.clear()  # only a flood of made-up versions gets here
+            verdicts[facts] = info
         cache[key] = info
         if len(cache) > self.cache_size:
             with suppress(KeyError):  # emptied by another thread
@@ -244,6 +256,7 @@ class BrowserPolicy:
 
     def cache_clear(self) -> None:
         self._cache.clear()
+        self._verdicts.clear()
         self._hits = self._misses = 0
 
     # -- the judgement ------------------------------------------------------------------------
