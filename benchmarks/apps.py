@@ -161,10 +161,22 @@ def chrome_version() -> str:
         return "140"
 
 
+# What Chrome adds to a navigation within a site (Fetch Metadata and the rest), as it sends them.
+CHROME_NAVIGATION = (
+    ("upgrade-insecure-requests", "1"),
+    ("sec-fetch-site", "same-origin"),
+    ("sec-fetch-mode", "navigate"),
+    ("sec-fetch-user", "?1"),
+    ("sec-fetch-dest", "document"),
+    ("priority", "u=0, i"),
+)
+
+
 def chrome_headers() -> list[tuple[str, str]]:
+    """A current Chrome's headers for a page, in the order it sends them."""
     v = chrome_version()
     hints = [(k, val.format(v=v)) for k, val in CHROME_HINTS]
-    return [("user-agent", CHROME.format(v=v)), *hints, *BROWSER_HEADERS]
+    return [*hints, ("user-agent", CHROME.format(v=v)), *CHROME_NAVIGATION, *BROWSER_HEADERS]
 
 
 def page_scope(path: str = "/page", cookie: str | None = None, ua: str | None = None) -> Scope:

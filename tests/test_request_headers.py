@@ -10,6 +10,7 @@ from antechamber.html import (
     READ_HEADERS,
     Fragment,
     add_fragment,
+    header_map,
     request_headers,
     run_with_fragments,
 )
@@ -21,12 +22,18 @@ def scope_with(*headers: tuple[bytes, bytes]) -> Scope:
 
 def test_only_the_names_read_are_decoded_lower_case() -> None:
     scope = scope_with(
-        (b"user-agent", b"Mozilla/5.0"),
-        (b"Accept-Language", b"de"),  # not every client sends lower case
-        (b"x-unrelated", b"ignored"),
-        (b"accept-encoding", b"gzip"),
+        (b"User-Agent", b"Mozilla/5.0"),  # a server that keeps the names as the browser sent them
+        (b"Accept-Language", b"de"),
+        (b"X-Unrelated", b"ignored"),
+        (b"Accept-Encoding", b"gzip"),
     )
     assert request_headers(scope) == {"user-agent": "Mozilla/5.0", "accept-language": "de"}
+    assert header_map(scope)[b"accept-encoding"] == b"gzip"
+
+
+def test_a_request_without_user_agent_is_read_all_the_same() -> None:
+    scope = scope_with((b"accept", b"text/html"), (b"Cookie", b"a=1"))
+    assert request_headers(scope) == {"accept": "text/html", "cookie": "a=1"}
 
 
 def test_the_first_of_a_repeated_header_counts_but_cookies_are_joined() -> None:

@@ -121,8 +121,10 @@ def header_map(scope: Scope) -> dict[bytes, bytes]:
         headers: dict[bytes, bytes] = cached[2]
         return headers
     headers = dict(raw)
-    # A repeated name shrinks the dict, and one capital anywhere fails islower().
-    if len(headers) != len(raw) or (headers and not b"".join(headers).islower()):
+    # A repeated name shrinks the dict. ASGI asks servers for lower-case names; one that keeps
+    # them as a browser sent them over HTTP/1.1 ("User-Agent") shows it in the name every
+    # browser sends, and a request without one (a script's) is simply taken the slower way.
+    if len(headers) != len(raw) or b"user-agent" not in headers:
         headers = {}
         for name, value in raw:
             name = bytes(name).lower()  # ASGI says lower case; not every server agrees

@@ -6,6 +6,7 @@ import functools
 import hmac
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -60,6 +61,8 @@ _PAGE_CSP = (
 )
 _NO_STORE = "no-store"
 _CACHE_SIZE = 1024
+# Longer Cookie headers are read afresh every time rather than kept as cache keys.
+_MAX_KEPT_COOKIE = 4096
 # Where `admit` leaves the refused cookies' matcher for `wrap_send`.
 _REFUSED = "antechamber.consent.refused"
 
@@ -122,6 +125,9 @@ class CookieConsentMiddleware:
         self.fragment = Fragment(self.render_fragment, vary=self.vary, scoped=True)
         self._rendered: dict[tuple[object, ...], tuple[ConsentState, str]] = {}
         self._matchers: dict[int, tuple[ConsentState, CookieMatcher]] = {}
+        self._seen: dict[
+            tuple[bytes | None, bool], tuple[ConsentState, CookieMatcher | None, float]
+        ] = {}
         self.prefix = self.settings.route_prefix
         self.root = self.prefix + "/"
         self.static_root = self.prefix + "/static/"
@@ -169,19 +175,46 @@ class CookieConsentMiddleware:
                 return handler
             if path.startswith(self.static_root):
                 return functools.partial(serve_static, path[len(self.static_root) :])
-        state, _ = self._read(scope)
+        headers = header_map(scope)
+        signal = headers.get(b"sec-gpc")
+        gpc = self.honor_gpc and signal is not None and signal.strip() == b"1"
+        key = (headers.get(b"cookie"), gpc)
+        seen = self._seen.get(key)
+        if seen is None or self.clock() > seen[2]:
+            seen = self._see(key)
+        state, refused, _ = seen
         request_state = scope.get("state")
         if request_state is None:
             request_state = scope["state"] = {}
         request_state["consent"] = state
         scope[SCOPE_KEY] = self
-        if self.enforce:
-            matcher = self._refused(state)
-            if matcher:
-                scope[_REFUSED] = matcher
+        if refused is not None:
+            scope[_REFUSED] = refused
         if self.inject:
             add_fragment(scope, self.fragment)
         return None
+
+    def _see(
+        self, key: tuple[bytes | None, bool]
+    ) -> tuple[ConsentState, CookieMatcher | None, float]:
+        """The state for a Cookie header and signal not seen lately, the matcher of the cookies
+        it refuses (None: nothing to remove), and until when the state holds.
+
+        Kept per Cookie header as sent, so that a returning visitor costs one lookup, not a
+        search of the header and a signature check. A cookie that did not verify is not kept:
+        that visitor sees the banner and soon sends a new one.
+        """
+        cookie, gpc = key
+        state, choice = self._read_cookie(cookie, gpc)
+        refused = (self._refused(state) or None) if self.enforce else None
+        until = math.inf if choice is None else choice.decided_at + self.codec.max_age
+        seen = (state, refused, until)
+        settled = choice is not None or cookie is None or self.cookie_marker not in cookie
+        if settled and (cookie is None or len(cookie) <= _MAX_KEPT_COOKIE):
+            if len(self._seen) >= _CACHE_SIZE:
+                self._seen.clear()  # no LRU bookkeeping on the hot path
+            self._seen[key] = seen
+        return seen
 
     def wrap_send(self, scope: Scope, send: Send) -> Send:
         """`send`, removing the cookies this visitor refused when there are any to remove."""
@@ -193,7 +226,11 @@ class CookieConsentMiddleware:
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
         headers = header_map(scope)
         gpc = self.honor_gpc and headers.get(b"sec-gpc", b"").strip() == b"1"
-        cookie = headers.get(b"cookie")
+        return self._read_cookie(headers.get(b"cookie"), gpc)
+
+    def _read_cookie(
+        self, cookie: bytes | None, gpc: bool
+    ) -> tuple[ConsentState, StoredChoice | None]:
         value = None
         if cookie is not None and self.cookie_marker in cookie:
             found = self.cookie_regex.findall(cookie)
