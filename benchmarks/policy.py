@@ -12,6 +12,10 @@
 - Through the middleware: requests with never-seen UAs (corpus browsers that `defaults`
   supports, their build number replaced by a serial) against the same browsers already cached,
   both with a valid consent cookie on an HTML page, so the only difference is the cold inspection.
+- The same for current browsers: the User-Agents today's Chrome, Edge, Firefox and Safari send
+  (reduced or frozen forms, at the newest versions the shipped caniuse data calls released), the
+  shapes most real traffic has and the corpus barely holds; their build numbers replaced by a
+  serial in the same way.
 - Memory: traced allocations (tracemalloc) while 10,000 never-seen UAs fill a 10,000-entry cache,
   UA strings included since the cache keeps them; then 5,000 more, to show the bound holds.
 """
@@ -27,7 +31,15 @@ from functools import lru_cache
 from typing import Any
 
 from ._harness import Case, Figure, Report, call, compare, need, run, with_header
-from .apps import antechamber, consent_cookie, corpus, fresh_uas, mutate, page_scope
+from .apps import (
+    antechamber,
+    chrome_version,
+    consent_cookie,
+    corpus,
+    fresh_uas,
+    mutate,
+    page_scope,
+)
 
 SECTION = "policy"
 
@@ -47,6 +59,64 @@ def supported_templates(uas: tuple[str, ...], limit: int = 400) -> tuple[str, ..
     policy = make_policy(cache_size=len(uas) + 1)
     picked = [ua for ua in uas if policy.inspect(ua, None).verdict == "supported"]
     return tuple(picked[:limit])
+
+
+def current_browsers() -> tuple[str, ...]:
+    """The User-Agents current Chrome, Edge, Firefox and Safari send, on their usual platforms."""
+    released = need("antechamber.browsers.caniuse", "agents").agents()
+    chrome = chrome_version()
+    firefox = str(released["firefox"].released[-1]).split(".")[0]
+    safari = str(released["safari"].released[-1])
+    safari += "" if "." in safari else ".0"  # Safari always sends a minor version ("26.0")
+    webkit = "AppleWebKit/537.36 (KHTML, like Gecko)"
+    windows, mac, linux = (
+        "Windows NT 10.0; Win64; x64",
+        "Macintosh; Intel Mac OS X",
+        "X11; Linux x86_64",
+    )
+    return (
+        *(
+            f"Mozilla/5.0 ({p}) {webkit} Chrome/{chrome}.0.0.0 Safari/537.36"
+            for p in (windows, f"{mac} 10_15_7", linux)
+        ),
+        f"Mozilla/5.0 (Linux; Android 10; K) {webkit} Chrome/{chrome}.0.0.0 Mobile Safari/537.36",
+        f"Mozilla/5.0 ({windows}) {webkit} Chrome/{chrome}.0.0.0 Safari/537.36 Edg/{chrome}.0.0.0",
+        *(
+            f"Mozilla/5.0 ({p}; rv:{firefox}.0) Gecko/20100101 Firefox/{firefox}.0"
+            for p in (windows, f"{mac} 10.15", linux)
+        ),
+        f"Mozilla/5.0 (Android 15; Mobile; rv:{firefox}.0) Gecko/{firefox}.0 Firefox/{firefox}.0",
+        f"Mozilla/5.0 ({mac} 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{safari} "
+        "Safari/605.1.15",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+        f"Gecko) Version/{safari} Mobile/15E148 Safari/604.1",
+    )
+
+
+def cold_through_middleware(templates: tuple[str, ...], *, quick: bool) -> tuple[float, str]:
+    """µs a never-seen UA adds per request against the same browsers cached, and a note."""
+    cookie = consent_cookie()
+    app = antechamber()
+    base = page_scope("/page", cookie=cookie, ua="")  # UA set per request, no Client Hints
+    known = [with_header(base, "user-agent", ua) for ua in templates]
+    for scope in known:  # into the middleware's cache
+        run(call(app, scope))
+    fresh = fresh_uas(templates)
+
+    def cold_scopes(rnd: int, n: int) -> list[dict[str, Any]]:
+        return [with_header(base, "user-agent", next(fresh)) for _ in range(n)]
+
+    def warm_scopes(rnd: int, n: int) -> list[dict[str, Any]]:
+        return list(itertools.islice(itertools.cycle(known), n))
+
+    n = 200 if quick else 600
+    result = compare(
+        [Case("warm", app, scopes=warm_scopes, n=n), Case("cold", app, scopes=cold_scopes, n=n)],
+        rounds=3 if quick else 7,
+        batch_seconds=0,
+    )
+    note = f"{result.us('cold'):.1f} vs {result.us('warm'):.1f} µs cached"
+    return result.added("cold", "warm"), note
 
 
 def first_sight(policy: Any, uas: tuple[str, ...]) -> list[float]:
@@ -213,34 +283,39 @@ def bench(report: Report, *, quick: bool) -> None:
         f"{len(templates)} corpus UAs that `defaults` supports serve as templates "
         "for never-seen UAs"
     )
-    cookie = consent_cookie()
-    app = antechamber()
-    base = page_scope("/page", cookie=cookie, ua="")  # UA set per request, no Client Hints
-    known = [with_header(base, "user-agent", ua) for ua in templates]
-    for scope in known:  # into the middleware's cache
-        run(call(app, scope))
-    fresh = fresh_uas(templates)
-
-    def cold_scopes(rnd: int, n: int) -> list[dict[str, Any]]:
-        return [with_header(base, "user-agent", next(fresh)) for _ in range(n)]
-
-    def warm_scopes(rnd: int, n: int) -> list[dict[str, Any]]:
-        return list(itertools.islice(itertools.cycle(known), n))
-
-    n = 200 if quick else 600
-    result = compare(
-        [Case("warm", app, scopes=warm_scopes, n=n), Case("cold", app, scopes=cold_scopes, n=n)],
-        rounds=3 if quick else 7,
-        batch_seconds=0,
-    )
+    added, note = cold_through_middleware(templates, quick=quick)
     report.add(
         Figure(
             SECTION,
             "cold UA through the middleware: added per request",
-            result.added("cold", "warm"),
+            added,
             "µs",
             25.0,
-            note=f"{result.us('cold'):.1f} vs {result.us('warm'):.1f} µs cached",
+            note=note,
+        )
+    )
+
+    current = current_browsers()
+    ours, _ = cold_inspect(policy, tuple(mutate(ua) for ua in current * 20))
+    report.add(
+        Figure(
+            SECTION,
+            "cold inspect, current browsers",
+            statistics.median(ours),
+            "µs",
+            note=f"{len(current)} UAs of current Chrome, Edge, Firefox, Safari; "
+            f"p90 {_percentile(ours, 0.9):.1f} µs",
+        )
+    )
+    added, note = cold_through_middleware(current, quick=quick)
+    report.add(
+        Figure(
+            SECTION,
+            "cold UA through the middleware, current browsers: added per request",
+            added,
+            "µs",
+            25.0,
+            note=note,
         )
     )
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from antechamber.browsers.detect import _detector, _fast_facts, detect
+from antechamber.browsers.detect import Detection, _detector, _fast_facts, detect, detect_facts
+from antechamber.browsers.policy import BrowserPolicy
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
 
@@ -84,6 +85,10 @@ def _shapes() -> list[str]:
             f"Gecko) Version/{version} Safari/605.1.15"
         )
         uas.append(
+            f"Mozilla/5.0 (iPhone; CPU iPhone OS {os} like Mac OS X) AppleWebKit/605.1.10000 "
+            f"(KHTML, like Gecko) Version/{version} Mobile/15E148 Safari/604.1"
+        )
+        uas.append(
             f"Mozilla/5.0 (iPhone; CPU iPhone OS {os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
             f"like Gecko) CriOS/131.0.6778.73 Version/{version} Mobile/15E148 Safari/604.1"
         )
@@ -113,3 +118,11 @@ def test_no_crawler_takes_the_fast_path() -> None:
     assert len(crawlers) > 1000
     assert [ua for ua in crawlers if _fast_facts(ua) is not None and detect(ua).is_bot] == []
     assert [ua for ua in crawlers if _fast_facts(ua) is not None] == []
+
+
+def test_a_policy_judges_the_facts_as_it_judges_the_detection() -> None:
+    for supported in ("defaults", "modern"):
+        policy = BrowserPolicy(supported)
+        for ua in _corpus():
+            facts = detect_facts(ua)
+            assert policy.judge(facts) == policy.judge(Detection(*facts)), ua

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 from operator import attrgetter
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, NamedTuple
 
 import ua_parser_rs
 from ua_parser import load_lazy_builtins
@@ -65,35 +65,54 @@ class Detection:
     @property
     def is_recognised(self) -> bool:
         """Whether there is anything to judge: an agent or an engine, with a version."""
-        return bool(
-            (self.agent is not None and (self.version is not None or self.agent == "op_mini"))
-            or (self.engine is not None and self.engine_version is not None)
-        )
+        return _recognised(self.agent, self.version, self.engine, self.engine_version)
+
+
+class Facts(NamedTuple):
+    """A `Detection`'s fields, in its field order, as a named tuple.
+
+    The cold path builds these (a frozen dataclass costs two microseconds more), and a policy
+    keys its verdicts on them.
+    """
+
+    family: str
+    agent: str | None
+    version: str | None
+    engine: str | None
+    engine_version: str | None
+    os: str | None
+    os_version: str | None
+    is_mobile: bool
+    is_tablet: bool
+    is_bot: bool
+
+    @property
+    def is_recognised(self) -> bool:
+        """Whether there is anything to judge: an agent or an engine, with a version."""
+        return _recognised(self.agent, self.version, self.engine, self.engine_version)
+
+
+def _recognised(
+    agent: str | None, version: str | None, engine: str | None, engine_version: str | None
+) -> bool:
+    return (agent is not None and (version is not None or agent == "op_mini")) or (
+        engine is not None and engine_version is not None
+    )
+
+
+_FIELDS: Final = attrgetter(*Facts._fields)
+
+
+def _facts_of(detection: Detection) -> Facts:
+    return Facts._make(_FIELDS(detection))
 
 
 UNKNOWN: Final = Detection(family="Other")
-
-# A Detection's fields as a tuple, in field order: the cold path builds these (a frozen
-# dataclass costs a microsecond more), and a policy keys its verdicts on them.
-Facts: TypeAlias = tuple[
-    str, str | None, str | None, str | None, str | None, str | None, str | None, bool, bool, bool
-]
-_fields: Final[Callable[[Detection], Facts]] = attrgetter(
-    "family",
-    "agent",
-    "version",
-    "engine",
-    "engine_version",
-    "os",
-    "os_version",
-    "is_mobile",
-    "is_tablet",
-    "is_bot",
-)
-_UNKNOWN_FACTS: Final = _fields(UNKNOWN)
-_BOT_FACTS: Final = _fields(Detection("", is_bot=True))[1:]
+_UNKNOWN_FACTS: Final = _facts_of(UNKNOWN)
+_BOT_FACTS: Final = _facts_of(Detection("", is_bot=True))[1:]
 # The screen's own family: ua-parser's browser rules name no family with a NUL in it.
 _BOT: Final = "\x00bot"
+
 
 # ua-parser family -> (caniuse agent elsewhere, caniuse agent on Android). Families not listed have
 # no caniuse agent of their own and are judged by their engine alone (Yandex, Brave, Vivaldi, Silk,
@@ -175,7 +194,7 @@ _FAST_FIREFOX = re.compile(
 )
 _FAST_SAFARI = re.compile(
     r"Mozilla/5\.0 \((Macintosh; Intel Mac OS X 10_15_7|iPhone; CPU iPhone OS|iPad; CPU OS)"
-    r"(?: ([1-9]\d)_(\d{1,2})(?:_\d{1,2})? like Mac OS X)?\) AppleWebKit/605\.1\.15 "
+    rf"(?: ([1-9]\d)_(\d{{1,2}})(?:_\d{{1,2}})? like Mac OS X)?\) AppleWebKit/605\.1{_BUILD} "
     r"\(KHTML, like Gecko\) Version/([1-9]\d)\.(\d{1,2})(?:\.\d{1,2})? "
     rf"(?:Mobile/15E148 Safari/604\.1|Safari/605\.1{_BUILD})"
 )
@@ -296,7 +315,7 @@ class _Detector:
         if facts is None:
             facts = self._parsed_facts(ua)
         if hints and facts[3] in ("chrome", "and_chr"):
-            return _fields(_apply_hints(Detection(*facts), hints))
+            return _facts_of(_apply_hints(Detection(*facts), hints))
         return facts
 
     def _parsed_facts(self, ua: str) -> Facts:
@@ -308,7 +327,7 @@ class _Detector:
             browser = self._ua.extract(ua)  # the screen's hit named no browser
             if bot:
                 name = browser.family if browser is not None else "Other"
-                return (name if name != "Other" else "Bot", *_BOT_FACTS)
+                return Facts(name if name != "Other" else "Bot", *_BOT_FACTS)
         family: str = browser.family if browser is not None else "Other"
         os = self._os.extract(ua)
         os_family: str | None = os.family if os is not None else None
@@ -322,7 +341,7 @@ class _Detector:
         # Mozilla/ or WebKit token: "Snapchat/10.29 (iPhone10,1; iOS 11.2)") is not a browser.
         if os_family == "iOS" and ("AppleWebKit" in ua or ua.startswith("Mozilla/")):
             ios = _ios_version(ua, os_version)
-            return (
+            return Facts(
                 family,
                 "ios_saf",
                 ios,
@@ -376,7 +395,7 @@ class _Detector:
             engine_version = _version(*f.groups()) if f is not None else _version(*g.groups())
             engine = "and_ff" if android else "firefox"
 
-        return (
+        return Facts(
             family,
             agent,
             version,
@@ -408,7 +427,7 @@ def _fast_facts(ua: str) -> Facts | None:
         else:
             family, agent, version = "Chrome Mobile" if phone else "Chrome", engine, chrome
         tablet = android and not phone
-        return (family, agent, version, engine, chrome, os, os_version, phone, tablet, False)
+        return Facts(family, agent, version, engine, chrome, os, os_version, phone, tablet, False)
     if "Firefox/" in ua:
         m = _FAST_FIREFOX.fullmatch(ua)
         if m is None:
@@ -417,7 +436,7 @@ def _fast_facts(ua: str) -> Facts | None:
         version = _version(major, minor)
         if platform.startswith("Android"):
             os_version = platform[8:10]
-            return (
+            return Facts(
                 "Firefox Mobile",
                 "and_ff",
                 version,
@@ -430,7 +449,7 @@ def _fast_facts(ua: str) -> Facts | None:
                 False,
             )
         os, os_version = _FAST_PLATFORMS[platform]
-        return (
+        return Facts(
             "Firefox",
             "firefox",
             version,
@@ -451,12 +470,14 @@ def _fast_facts(ua: str) -> Facts | None:
     if ios != (os_major is not None) or ios != ua.endswith("604.1"):
         return None
     if not ios:
-        return ("Safari", "safari", version, None, None, "Mac OS X", "10.15", False, False, False)
+        return Facts(
+            "Safari", "safari", version, None, None, "Mac OS X", "10.15", False, False, False
+        )
     os_version = _version(os_major, os_minor)
     if int(major) < int(os_major):
         version = os_version  # some app's own Version/ token, not Safari's: see _ios_version
     phone = platform.startswith("iPhone")
-    return (
+    return Facts(
         "Mobile Safari",
         "ios_saf",
         version,

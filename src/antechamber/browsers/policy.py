@@ -216,7 +216,7 @@ class BrowserPolicy:
         verdicts = self._verdicts
         info = verdicts.get(facts)
         if info is None:
-            info = self.judge(Detection(*facts))
+            info = self.judge(facts)
             if len(verdicts) >= self.cache_size:
                 verdicts.clear()  # only a flood of made-up versions gets here
             verdicts[facts] = info
@@ -261,7 +261,7 @@ class BrowserPolicy:
 
     # -- the judgement ------------------------------------------------------------------------
 
-    def judge(self, detection: Detection) -> BrowserInfo:
+    def judge(self, detection: Detection | Facts) -> BrowserInfo:
         """The verdict on an already detected browser (uncached)."""
         if detection.is_bot:
             return _info(detection, "bot", "crawler, previewer or tool")
@@ -273,7 +273,7 @@ class BrowserPolicy:
             verdict, reason = self._judge_by_mapping(detection)
         return _info(detection, verdict, reason)
 
-    def _judge_by_query(self, d: Detection) -> tuple[Verdict, str]:
+    def _judge_by_query(self, d: Detection | Facts) -> tuple[Verdict, str]:
         own = _key(d.version) if d.agent is not None else None
         engine = _key(d.engine_version) if d.engine is not None else None
         if d.agent is not None:
@@ -292,7 +292,7 @@ class BrowserPolicy:
                 return "supported", f"engine {d.engine} {d.engine_version} is newer than the data"
         return "outdated", f"{d.agent or d.engine} {d.version or d.engine_version} is not selected"
 
-    def _judge_by_mapping(self, d: Detection) -> tuple[Verdict, str]:
+    def _judge_by_mapping(self, d: Detection | Facts) -> tuple[Verdict, str]:
         if d.agent is not None and d.agent in self._minimum and d.version is not None:
             return _compare(d.agent, d.version, self._minimum[d.agent])
         if d.engine is not None and d.engine_version is not None:
@@ -394,7 +394,7 @@ def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
-def _info(d: Detection, verdict: Verdict, reason: str) -> BrowserInfo:
+def _info(d: Detection | Facts, verdict: Verdict, reason: str) -> BrowserInfo:
     # Positional, in field order (tested): keywords cost a third more on every cold verdict.
     return BrowserInfo(
         d.family,
