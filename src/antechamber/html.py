@@ -39,6 +39,7 @@ __all__ = [
     "add_fragment",
     "add_vary",
     "header_map",
+    "inserting_send",
     "normalize_header_names",
     "request_headers",
     "run_with_fragments",
@@ -172,22 +173,25 @@ def add_vary(headers: MutableHeaders, *names: str) -> None:
 
 
 async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-    """Call `app`, inserting whatever fragments are registered on the way.
+    """Call `app`, inserting whatever fragments are registered on the way."""
+    await app(scope, receive, inserting_send(scope, send))
 
-    Only the outermost caller does the work: a nested antechamber layer sees the mark of the outer
-    one on the scope and simply calls the app.
+
+def inserting_send(scope: Scope, send: Send) -> Send:
+    """`send`, wrapped to insert the fragments registered on this request into an HTML page.
+
+    Only the outermost caller wraps it: a nested antechamber layer sees the mark of the outer one
+    on the scope and gets `send` back as it is.
     """
     if _INSERTING in scope:
-        await app(scope, receive, send)
-        return
+        return send
     scope[_INSERTING] = True
     fragments: list[Fragment] | None = scope.get(_FRAGMENTS)
     if fragments is None:
         fragments = scope[_FRAGMENTS] = []
     if scope.get("method") == "HEAD":
-        await app(scope, receive, _VaryOnly(scope, fragments, send))
-        return
-    await app(scope, receive, _Inserter(scope, fragments, send))
+        return _VaryOnly(scope, fragments, send)
+    return _Inserter(scope, fragments, send)
 
 
 @functools.lru_cache(maxsize=64)
@@ -360,21 +364,22 @@ class _Inserter:
             data = message.get("body", b"")
             if self.tail or type(data) is not bytes:
                 data = self.tail + data  # also makes bytes of a bytearray or memoryview
-            await self._last(data)
+            await self.send(self._last(data))
         elif kind == "http.response.pathsend":
             await self._pathsend(message)
         else:
             await self.send(message)
 
-    async def _last(self, data: bytes) -> None:
-        """The whole (rest of the) body is here: insert before the last `</body>`, and send."""
+    def _last(self, data: bytes) -> Message:
+        """The whole (rest of the) body is here: the message with the fragments before the last
+        `</body>`."""
         assert self.insert is not None
         at = _last_body_end(data)
         if at < 0:
             at = len(data)
         data = data[:at] + self.insert + data[at:]
         self.insert, self.tail = None, b""
-        await self.send({"type": "http.response.body", "body": data, "more_body": False})
+        return {"type": "http.response.body", "body": data, "more_body": False}
 
     async def _pathsend(self, message: Message) -> None:
         import anyio
@@ -390,7 +395,7 @@ class _Inserter:
             return
         data = self.tail + message.get("body", b"")
         if not message.get("more_body", False):
-            await self._last(data)
+            await self.send(self._last(data))
             return
         match = _BODY_END.search(data)
         if match:

@@ -6,7 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.consent.middleware import CookieConsentMiddleware
-from antechamber.html import run_with_fragments
+from antechamber.html import inserting_send
 from antechamber.preview import PreviewPage, preview_scope
 from antechamber.settings import Settings
 
@@ -59,4 +59,4 @@ class Antechamber:
         if answer is not None:
             await answer(scope, receive, send)
         else:
-            await run_with_fragments(site, scope, receive, send)
+            await site(scope, receive, inserting_send(scope, send))

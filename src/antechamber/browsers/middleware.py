@@ -26,8 +26,8 @@ from antechamber.html import (
     Fragment,
     add_fragment,
     header_map,
+    inserting_send,
     request_headers,
-    run_with_fragments,
 )
 from antechamber.pages import Pages
 from antechamber.security import is_same_origin, safe_next
@@ -188,7 +188,7 @@ class BrowserPolicyMiddleware:
         if answer is not None:
             await answer(scope, receive, send)
         else:
-            await run_with_fragments(self.app, scope, receive, send)
+            await self.app(scope, receive, inserting_send(scope, send))
 
     # -- the gate -----------------------------------------------------------------------------
 

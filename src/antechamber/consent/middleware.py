@@ -38,7 +38,7 @@ from antechamber.html import (
     add_fragment,
     add_vary,
     header_map,
-    run_with_fragments,
+    inserting_send,
 )
 from antechamber.pages import Pages
 from antechamber.security import is_same_origin, safe_next
@@ -159,7 +159,7 @@ class CookieConsentMiddleware:
         if answer is not None:
             await answer(scope, receive, send)
         else:
-            await run_with_fragments(self.app, scope, receive, self.wrap_send(scope, send))
+            await self.app(scope, receive, inserting_send(scope, self.wrap_send(scope, send)))
 
     def admit(self, scope: Scope) -> Handler | None:
         """Look at an http request: None lets it through to the app (then send through
