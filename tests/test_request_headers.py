@@ -85,6 +85,13 @@ def test_a_copied_scope_with_other_headers_is_not_confused() -> None:
     assert request_headers(scope)["user-agent"] == "outer"
 
 
+def test_headers_given_as_a_one_pass_iterable_are_kept_for_the_app() -> None:
+    scope = scope_with()
+    scope["headers"] = iter([(b"user-agent", b"ua"), (b"cookie", b"a=1")])
+    assert request_headers(scope) == {"user-agent": "ua", "cookie": "a=1"}
+    assert scope["headers"] == [(b"user-agent", b"ua"), (b"cookie", b"a=1")]
+
+
 def test_a_tuple_of_headers_is_read_too() -> None:
     scope = scope_with()
     scope["headers"] = ((b"user-agent", b"ua"),)

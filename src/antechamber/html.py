@@ -117,6 +117,9 @@ def header_map(scope: Scope) -> dict[bytes, bytes]:
     change it.
     """
     raw = scope.get("headers", ())
+    if type(raw) is not list and not isinstance(raw, list | tuple):
+        # Any iterable will do for ASGI; one that can be read only once is kept for the app.
+        raw = scope["headers"] = list(raw)
     cached = scope.get(_HEADER_MAP)
     if cached is not None and cached[0] is raw and cached[1] == len(raw):
         headers: dict[bytes, bytes] = cached[2]
