@@ -309,7 +309,7 @@ class _Detector:
     def facts(self, ua: str, hints: Mapping[str, str] | None) -> Facts:
         """A Detection's fields, in order: what a verdict is a function of."""
         ua = ua[:MAX_USER_AGENT_LENGTH]
-        if not ua.strip():
+        if not ua or ua.isspace():
             return _UNKNOWN_FACTS
         facts = _fast_facts(ua)
         if facts is None:

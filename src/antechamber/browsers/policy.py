@@ -247,10 +247,11 @@ class BrowserPolicy:
         return self._user_agent((user_agent or "")[:MAX_USER_AGENT_LENGTH])
 
     def cache_info(self) -> CacheInfo:
-        """Hits, misses, size and approximate memory (keys and verdicts) of the verdict cache."""
+        """Hits, misses, size and approximate memory (keys and verdicts, shared verdicts once)
+        of the verdict cache."""
         seen: set[int] = set()
-        size = sys.getsizeof(self._cache)
-        for key, info in list(self._cache.items()):
+        size = sys.getsizeof(self._cache) + sys.getsizeof(self._verdicts)
+        for key, info in [*self._cache.items(), *self._verdicts.items()]:
             size += _deep_size(key, seen) + _deep_size(info, seen)
         return CacheInfo(self._hits, self._misses, self.cache_size, len(self._cache), size)
 
