@@ -111,6 +111,11 @@ def test_the_fast_path_agrees_with_the_parsers_on_every_user_agent_it_takes() ->
     differ = [(ua, _fast_facts(ua), parsed(ua)) for ua in taken if _fast_facts(ua) != parsed(ua)]
     assert differ == []
     assert len(taken) > 400  # the shapes it exists for are taken, not left to the parsers
+    families = {facts.family for ua in taken if (facts := _fast_facts(ua)) is not None}
+    assert families == {
+        "Chrome", "Chrome Mobile", "Edge", "Edge Mobile", "Firefox", "Firefox Mobile", "Safari",
+        "Mobile Safari",
+    }  # fmt: skip
 
 
 def test_no_crawler_takes_the_fast_path() -> None:

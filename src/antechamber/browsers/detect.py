@@ -286,7 +286,7 @@ class _Detector:
         # The screen, then ua-parser's browser rules, in one automaton: a browser's User-Agent
         # (no screen rule matches it) is then named by one native call, which scans it once
         # instead of twice (the prefilter's scan is most of a call's cost).
-        self._screen = ua_parser_rs.UserAgentExtractor(
+        self._screen_and_browsers = ua_parser_rs.UserAgentExtractor(
             [
                 *screen,
                 *map(
@@ -297,7 +297,7 @@ class _Detector:
         )
 
     def is_bot(self, ua: str) -> bool:
-        hit = self._screen.extract(ua)
+        hit = self._screen_and_browsers.extract(ua)
         return hit is not None and self._is_bot_hit(hit.family, ua)
 
     def _is_bot_hit(self, family: str, ua: str) -> bool:
@@ -314,14 +314,14 @@ class _Detector:
         facts = _fast_facts(ua)
         if facts is None:
             facts = self._parsed_facts(ua)
-        if hints and facts[3] in ("chrome", "and_chr"):
+        if hints and facts.engine in ("chrome", "and_chr"):
             return _facts_of(_apply_hints(Detection(*facts), hints))
         return facts
 
     def _parsed_facts(self, ua: str) -> Facts:
         # The extractors are called directly: ua_parser's Resolver.__call__ builds Domain flags
         # and a PartialResult per request, a third of the cost of a parse.
-        browser = self._screen.extract(ua)
+        browser = self._screen_and_browsers.extract(ua)
         if browser is not None and browser.family.startswith(_BOT):
             bot = self._is_bot_hit(browser.family, ua)
             browser = self._ua.extract(ua)  # the screen's hit named no browser
