@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 from operator import attrgetter
@@ -315,7 +315,7 @@ class _Detector:
         if facts is None:
             facts = self._parsed_facts(ua)
         if hints and facts.engine in ("chrome", "and_chr"):
-            return _facts_of(_apply_hints(Detection(*facts), hints))
+            return _apply_hints(facts, hints)
         return facts
 
     def _parsed_facts(self, ua: str) -> Facts:
@@ -591,7 +591,10 @@ def _major(version: str) -> int:
     return int(version.split(".", 1)[0])
 
 
-def _parse_brands(value: str | None) -> list[tuple[str, str]] | None:
+# A browser sends the same hints with every request, and every new build of it brings new
+# User-Agents with them: the parse is kept, per header value (bounded, as a client may send any).
+@lru_cache(maxsize=256)
+def _parse_brands(value: str | None) -> tuple[tuple[str, str], ...] | None:
     """A Sec-CH-UA style structured-field list as (brand, version), GREASE left out.
 
     Anything malformed gives None: the hint is then ignored, never trusted in part.
@@ -606,7 +609,7 @@ def _parse_brands(value: str | None) -> list[tuple[str, str]] | None:
         brand = m.group(1).strip()
         if not _GREASE.search(brand):
             brands.append((brand, m.group(2) + m.group(3)))
-    return brands or None
+    return tuple(brands) or None
 
 
 def _split_items(value: str) -> Iterator[str]:
@@ -621,7 +624,7 @@ def _split_items(value: str) -> Iterator[str]:
     yield value[start:]
 
 
-def _apply_hints(detection: Detection, hints: Mapping[str, str]) -> Detection:
+def _apply_hints(detection: Facts, hints: Mapping[str, str]) -> Facts:
     brands = _parse_brands(hints.get("sec-ch-ua-full-version-list")) or _parse_brands(
         hints.get("sec-ch-ua")
     )
@@ -634,7 +637,7 @@ def _apply_hints(detection: Detection, hints: Mapping[str, str]) -> Detection:
         else detection.engine == "and_chr"
     )
     if brands is None:
-        return replace(detection, is_mobile=is_mobile)
+        return detection._replace(is_mobile=is_mobile)
 
     versions = {name.lower(): version for name, version in brands}
     chromium = versions.get("chromium") or versions.get("google chrome")
@@ -658,15 +661,17 @@ def _apply_hints(detection: Detection, hints: Mapping[str, str]) -> Detection:
         agent, version = ("and_chr" if android else "chrome"), engine_version
     if family in ("Chrome", "Edge") and android and is_mobile:
         family = f"{family} Mobile"
-    return replace(
-        detection,
-        family=family,
-        agent=agent,
-        version=version,
-        engine="and_chr" if android else "chrome",
-        engine_version=engine_version or detection.engine_version,
-        is_mobile=is_mobile,
-        is_tablet=detection.is_tablet and not is_mobile,
+    return Facts(
+        family,
+        agent,
+        version,
+        "and_chr" if android else "chrome",
+        engine_version or detection.engine_version,
+        detection.os,
+        detection.os_version,
+        is_mobile,
+        detection.is_tablet and not is_mobile,
+        detection.is_bot,
     )
 
 
