@@ -312,6 +312,19 @@ def test_client_hints_refine_the_verdict_and_the_cache_key() -> None:
     assert policy.inspect(chrome_130).verdict == "supported"
 
 
+def test_new_builds_share_a_verdict_only_with_the_same_hints() -> None:
+    policy = BrowserPolicy({"edge": "131"})
+    build = chrome(130).replace("130.0.0.0", "130.0.{}.0")
+    edge = {"sec-ch-ua": EDGE_HINTS["sec-ch-ua"]}
+    first = policy.inspect(build.format(1), edge)
+    assert policy.inspect(build.format(2), edge) is first
+    assert (first.family, first.verdict) == ("Edge", "outdated")
+    plain = policy.inspect(build.format(3))
+    assert (plain.family, plain.verdict) == ("Chrome", "supported")
+    assert policy.inspect(build.format(4)) is plain
+    assert policy.cache_info().misses == 4
+
+
 def test_header_names_are_case_insensitive_in_a_plain_dict(defaults: BrowserPolicy) -> None:
     lower = defaults.inspect(chrome(130), {"sec-ch-ua": EDGE_HINTS["sec-ch-ua"]})
     mixed = defaults.inspect(chrome(130), {"SEC-CH-UA": EDGE_HINTS["sec-ch-ua"]})

@@ -314,9 +314,7 @@ class _Detector:
         facts = _fast_facts(ua)
         if facts is None:
             facts = self._parsed_facts(ua)
-        if hints and facts.engine in ("chrome", "and_chr"):
-            return _apply_hints(facts, hints)
-        return facts
+        return with_hints(facts, hints)
 
     def _parsed_facts(self, ua: str) -> Facts:
         # The extractors are called directly: ua_parser's Resolver.__call__ builds Domain flags
@@ -696,6 +694,19 @@ def detect_facts(user_agent: str | None, hints: Mapping[str, str] | None = None)
         return _detector().facts(user_agent, hints)
     except (ValueError, TypeError, UnicodeError, IndexError):  # pragma: no cover - defensive
         return _UNKNOWN_FACTS
+
+
+def with_hints(facts: Facts, hints: Mapping[str, str] | None) -> Facts:
+    """`facts` refined by Client Hints (names lower-cased), which only Chromium's can be.
+
+    Never raises: malformed hints are ignored.
+    """
+    if not hints or facts.engine not in ("chrome", "and_chr"):
+        return facts
+    try:
+        return _apply_hints(facts, hints)
+    except (ValueError, TypeError, UnicodeError, IndexError):  # pragma: no cover - defensive
+        return facts
 
 
 def is_bot(user_agent: str) -> bool:

@@ -19,6 +19,7 @@ from antechamber.browsers.detect import (
     Facts,
     detect_facts,
     warm_up,
+    with_hints,
 )
 
 if TYPE_CHECKING:
@@ -110,6 +111,9 @@ class CacheInfo(NamedTuple):
 
 
 _CacheKey: TypeAlias = str | tuple[str, ...]
+_Hints: TypeAlias = tuple[str, str, str, str]
+# A detection, or a detection and the Client Hints sent with it (see BrowserPolicy._verdicts).
+_Judged: TypeAlias = Facts | tuple[Facts, _Hints]
 
 
 class BrowserPolicy:
@@ -176,10 +180,11 @@ class BrowserPolicy:
         }
 
         self._cache: OrderedDict[_CacheKey, BrowserInfo] = OrderedDict()
-        # A verdict is a function of the detection alone, and never-seen User-Agents are mostly
-        # new builds of a few browsers: they share one judgement (and one BrowserInfo in the
-        # cache). Bounded like the cache, as a User-Agent may claim any version.
-        self._verdicts: dict[Facts, BrowserInfo] = {}
+        # A verdict is a function of the detection and the Client Hints alone, and never-seen
+        # User-Agents are mostly new builds of a few browsers, sending the hints their browser
+        # always sends: they share one judgement (and one BrowserInfo in the cache), and the
+        # hints are applied once. Bounded like the cache, as a User-Agent may claim any version.
+        self._verdicts: dict[_Judged, BrowserInfo] = {}
         self._hits = 0
         self._misses = 0
         self._user_agent = lru_cache(maxsize=cache_size)(_parse_user_agent)
@@ -211,15 +216,17 @@ class BrowserPolicy:
                 pass
             return info
         self._misses += 1
-        hint_map = dict(zip(HINT_HEADERS, hints, strict=True)) if hints is not None else None
-        facts = detect_facts(ua, hint_map)
+        facts = detect_facts(ua)
+        judged: _Judged = facts if hints is None else (facts, hints)
         verdicts = self._verdicts
-        info = verdicts.get(facts)
+        info = verdicts.get(judged)
         if info is None:
+            if hints is not None:
+                facts = with_hints(facts, dict(zip(HINT_HEADERS, hints, strict=True)))
             info = self.judge(facts)
             if len(verdicts) >= self.cache_size:
                 verdicts.clear()  # only a flood of made-up versions gets here
-            verdicts[facts] = info
+            verdicts[judged] = info
         cache[key] = info
         if len(cache) > self.cache_size:
             with suppress(KeyError):  # emptied by another thread
@@ -419,7 +426,7 @@ def _text(value: object) -> str:
     return ""
 
 
-def _client_hints(headers: Mapping[str, str]) -> tuple[str, str, str, str] | None:
+def _client_hints(headers: Mapping[str, str]) -> _Hints | None:
     """The four hint headers (capped), or None when the request sends none."""
     if type(headers) is dict:
         # The gate's own dict, lower-case names and str values: four lookups on the hot path
