@@ -131,7 +131,8 @@ class BrowserPolicy:
     the query selects for the engine's agents; versions newer than the caniuse data always pass.
     With a mapping, a named agent is held to its minimum (`False` blocks it), one not named to its
     engine's named minimum, and is otherwise supported. Verdicts are cached per User-Agent and
-    Client Hints in a bounded LRU of `cache_size` entries.
+    Client Hints in a bounded LRU of `cache_size` entries; User-Agents detected alike (new builds
+    of one browser) share one `BrowserInfo`.
     """
 
     def __init__(
