@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.assets import serve_static
 from antechamber.browsers.caniuse import regions
-from antechamber.browsers.detect import HINT_HEADERS, MAX_USER_AGENT_LENGTH, Detection
+from antechamber.browsers.detect import MAX_USER_AGENT_LENGTH, Detection
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.browsers.shares import brand_shares
 from antechamber.browsers.upgrade import Advice, advise
@@ -251,19 +251,23 @@ class BrowserPolicyMiddleware:
         return request_headers(scope, self.read_headers)
 
     def _see(self, key: tuple[bytes | None, ...]) -> tuple[BrowserInfo, bool, LazyUserAgent]:
-        """A User-Agent and Client Hints not seen lately: judged, and kept (bounded)."""
-        user_agent = (key[0] or b"").decode("latin-1")
+        """A User-Agent and Client Hints not seen lately: judged, and kept (bounded).
+
+        The policy's own cache is bypassed: this one, keyed by the headers as sent, is the only
+        one a request looks in.
+        """
+        cap = MAX_USER_AGENT_LENGTH
+        user_agent = (key[0] or b"")[:cap].decode("latin-1")
         hints = None
         if any(value is not None for value in key[1:]):
-            hints = {
-                name: value.decode("latin-1")
-                for name, value in zip(HINT_HEADERS, key[1:], strict=True)
-                if value is not None
-            }
-        info = self.policy.inspect(user_agent, hints)
+            brands, full, mobile, platform = (
+                "" if value is None else value[:cap].decode("latin-1") for value in key[1:]
+            )
+            hints = (brands, full, mobile, platform)
+        info = self.policy.verdict(user_agent, hints)
         seen = (info, self.policy.blocks(info), LazyUserAgent(self.policy, user_agent))
         if len(self._seen) >= self._seen_limit:
-            self._seen.clear()  # no LRU bookkeeping on the hot path; the policy keeps its LRU
+            self._seen.clear()  # no LRU bookkeeping on the hot path
         self._seen[key] = seen
         return seen
 

@@ -217,7 +217,18 @@ class BrowserPolicy:
                 pass
             return info
         self._misses += 1
-        facts = detect_facts(ua)
+        info = self.verdict(ua, hints)
+        cache[key] = info
+        if len(cache) > self.cache_size:
+            with suppress(KeyError):  # emptied by another thread
+                cache.popitem(last=False)
+        return info
+
+    def verdict(self, user_agent: str, hints: _Hints | None) -> BrowserInfo:
+        """`inspect` without its per-User-Agent cache, for a caller that keeps its own (the
+        gate): `user_agent` already capped, `hints` the four Client Hints in `HINT_HEADERS`'
+        order ("" for one not sent, each capped) or None when none was sent."""
+        facts = detect_facts(user_agent)
         judged: _Judged = facts if hints is None else (facts, hints)
         verdicts = self._verdicts
         info = verdicts.get(judged)
@@ -228,10 +239,6 @@ class BrowserPolicy:
             if len(verdicts) >= self.cache_size:
                 verdicts.clear()  # only a flood of made-up versions gets here
             verdicts[judged] = info
-        cache[key] = info
-        if len(cache) > self.cache_size:
-            with suppress(KeyError):  # emptied by another thread
-                cache.popitem(last=False)
         return info
 
     def blocks(self, info: BrowserInfo) -> bool:
