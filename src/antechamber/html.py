@@ -300,19 +300,35 @@ def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes
             insert = markup.encode(charset, errors="xmlcharrefreplace")
     if length is not None:
         if insert is not None:
-            try:
-                length = str(int(length) + len(insert)).encode()
-            except ValueError:
+            longer = _longer(length, len(insert))
+            if longer is None:
                 insert = None  # a broken length: leave the body as the app made it
+            else:
+                length = longer
         headers.append((b"content-length", length))
     return insert
+
+
+@functools.lru_cache(maxsize=256)
+def _longer(length: bytes, extra: int) -> bytes | None:
+    """`Content-Length` grown by `extra` bytes; None if it is not a number.
+
+    Cached: a site's pages come in a limited number of sizes, each with its own fragment.
+    """
+    try:
+        return b"%d" % (int(length) + extra)
+    except ValueError:
+        return None
 
 
 def _last_body_end(data: bytes) -> int:
     """Where the last `</body>` starts, or -1; searched from the end, where it usually is."""
     # The common case first: a plain "</body>" with no other closing body tag after it.
     at = data.rfind(b"</body>")
-    if at >= 0 and not _BODY_END.search(data, at + 7):
+    if at >= 0 and (
+        (data.find(b"</b", at + 7) < 0 and data.find(b"</B", at + 7) < 0)
+        or not _BODY_END.search(data, at + 7)
+    ):
         return at
     window = 4096
     while True:

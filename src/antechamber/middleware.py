@@ -6,7 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.consent.middleware import CookieConsentMiddleware
-from antechamber.html import inserting_send
+from antechamber.html import header_map, inserting_send
 from antechamber.preview import PreviewPage, preview_scope
 from antechamber.settings import Settings
 
@@ -51,9 +51,10 @@ class Antechamber:
         site = self.site
         if scope["path"] == self.preview_path:
             site, scope = self.preview, preview_scope(scope)
-        answer = None if self.gate is None else self.gate.admit(scope)
+        headers = header_map(scope)
+        answer = None if self.gate is None else self.gate.admit(scope, headers)
         if answer is None and self.consent is not None:
-            answer = self.consent.admit(scope)
+            answer = self.consent.admit(scope, headers)
             if answer is None:
                 send = self.consent.wrap_send(scope, send)
         if answer is not None:

@@ -184,7 +184,7 @@ class BrowserPolicyMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        answer = self.admit(scope)
+        answer = self.admit(scope, header_map(scope))
         if answer is not None:
             await answer(scope, receive, send)
         else:
@@ -192,15 +192,15 @@ class BrowserPolicyMiddleware:
 
     # -- the gate -----------------------------------------------------------------------------
 
-    def admit(self, scope: Scope) -> ASGIApp | None:
-        """Look at an http request: None lets it through to the app, else the ASGI app that
-        answers it instead (the upgrade page, or one of the gate's routes).
+    def admit(self, scope: Scope, headers: Mapping[bytes, bytes]) -> ASGIApp | None:
+        """Look at an http request (`headers`: its `header_map`): None lets it through to the
+        app, else the ASGI app that answers it instead (the upgrade page, or one of the gate's
+        routes).
 
         Sets `request.state.browser` and `request.state.user_agent`, and registers the notice
         when there is one. This runs on every request: the common one (a page for a browser
         seen before) is a few dict lookups.
         """
-        headers = header_map(scope)
         get = headers.get
         key = (  # the Client Hints in HINT_HEADERS' order, which `_see` relies on
             get(b"user-agent"),

@@ -155,15 +155,16 @@ class CookieConsentMiddleware:
                 send = functools.partial(self._lifespan_send, send)
             await self.app(scope, receive, send)
             return
-        answer = self.admit(scope)
+        answer = self.admit(scope, header_map(scope))
         if answer is not None:
             await answer(scope, receive, send)
         else:
             await self.app(scope, receive, inserting_send(scope, self.wrap_send(scope, send)))
 
-    def admit(self, scope: Scope) -> Handler | None:
-        """Look at an http request: None lets it through to the app (then send through
-        `wrap_send`), else the ASGI app that answers it instead (one of the consent routes).
+    def admit(self, scope: Scope, headers: Mapping[bytes, bytes]) -> Handler | None:
+        """Look at an http request (`headers`: its `header_map`): None lets it through to the
+        app (then send through `wrap_send`), else the ASGI app that answers it instead (one of
+        the consent routes).
 
         Sets `request.state.consent` and registers the banner. This runs on every request: for
         a visitor whose cookie was seen before, it is a few dict lookups.
@@ -175,7 +176,6 @@ class CookieConsentMiddleware:
                 return handler
             if path.startswith(self.static_root):
                 return functools.partial(serve_static, path[len(self.static_root) :])
-        headers = header_map(scope)
         signal = headers.get(b"sec-gpc")
         gpc = self.honor_gpc and signal is not None and signal.strip() == b"1"
         key = (headers.get(b"cookie"), gpc)
