@@ -38,6 +38,17 @@ def test_the_bare_app_serves_the_pages_the_benchmarks_compare() -> None:
     assert big.body == apps.PAGE_50K and 50_000 < len(big.body) < 52_000
 
 
+def test_the_minimal_reference_does_the_warm_path_job_it_is_compared_for() -> None:
+    scope = apps.page_scope("/page", cookie="antechamber_consent=x")
+    page = _harness.run(_harness.call(apps.minimal(), scope))
+    assert page.status == 200
+    assert page.body == apps.PAGE.replace(b"</body>", apps.Minimal.INSERT + b"</body>")
+    assert page.header("content-length") == [str(len(page.body))]
+    assert page.header("vary") == ["Cookie, Accept-Language, Sec-GPC"]
+    plain = _harness.run(_harness.call(apps.minimal(), apps.page_scope("/")))
+    assert plain.body == b"Hello, world!"  # not a page: left alone
+
+
 def test_a_mutated_user_agent_is_new_but_the_same_browser() -> None:
     chrome = apps.CHROME.format(v="120").replace("120.0.0.0", "120.0.6099.109")
     first, second = apps.mutate(chrome), apps.mutate(chrome)

@@ -58,13 +58,15 @@ _PATHSEND_CHUNK = 64 * 1024
 class Fragment:
     """Markup for the page, rendered only once the response is known to be an HTML page.
 
-    `render` may return "" (nothing to show this time); `vary` is added to HTML responses either
-    way, since a cache must know that the page could have carried the fragment.
-    With `scoped=True`, `render` is called with the request's scope instead: one fragment, built
-    once, then serves every request (nothing is allocated per request to register it).
+    `render` may return "" (nothing to show this time), and may return bytes, which are UTF-8
+    (a renderer that keeps its markup encoded saves encoding it for every page); `vary` is added
+    to HTML responses either way, since a cache must know that the page could have carried the
+    fragment. With `scoped=True`, `render` is called with the request's scope instead: one
+    fragment, built once, then serves every request (nothing is allocated per request to
+    register it).
     """
 
-    render: Callable[..., str]
+    render: Callable[..., str | bytes]
     vary: tuple[str, ...] = ()
     scoped: bool = False
 
@@ -197,9 +199,29 @@ def inserting_send(scope: Scope, send: Send) -> Send:
     return _Inserter(scope, fragments, send)
 
 
+def _text(markup: str | bytes) -> str:
+    return markup if isinstance(markup, str) else markup.decode("utf-8")
+
+
+@functools.lru_cache(maxsize=256)
+def _page(
+    content_type: bytes, vary: tuple[bytes, ...], names: tuple[str, ...]
+) -> tuple[str | None, bytes | None] | None:
+    """For a response's Content-Type and Vary lines, and the fragments' Vary names: None if it
+    is not an HTML page; else the charset to insert in (None: cannot be) and the Vary to send.
+
+    One cached call per response: a site sends a handful of distinct combinations.
+    """
+    is_html, charset = _html_charset(content_type)
+    if not is_html:
+        return None
+    return charset, _merged_vary(vary, names)
+
+
 @functools.lru_cache(maxsize=64)
 def _html_charset(content_type: bytes) -> tuple[bool, str | None]:
-    """Whether a Content-Type is HTML, and its charset if `</body>` can be found by bytes.
+    """Whether a Content-Type is HTML, and its charset (Python's name for it) if `</body>` can
+    be found by bytes.
 
     Cached: a site sends a handful of distinct Content-Types.
     """
@@ -214,11 +236,12 @@ def _html_charset(content_type: bytes) -> tuple[bool, str | None]:
     # "</body>" must be the same bytes in the page's charset (not so in UTF-16), and an unknown
     # charset cannot be encoded to at all.
     try:
-        if codecs.lookup(charset).encode("</body>")[0] != b"</body>":
-            return True, None
+        codec = codecs.lookup(charset)
     except LookupError:
         return True, None
-    return True, charset
+    if codec.encode("</body>")[0] != b"</body>":
+        return True, None
+    return True, codec.name
 
 
 @functools.lru_cache(maxsize=256)
@@ -259,33 +282,31 @@ def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes
     headers: list[tuple[bytes, bytes]] = []
     content_type = length = None
     encoded_body = False
-    vary: list[bytes] | None = None
+    vary: tuple[bytes, ...] = ()
     for name, value in message.get("headers") or ():
-        name = name.lower()  # some apps send capitals (Django)
-        if name == b"content-length":
-            length = value
-            continue
-        if name == b"vary":
-            if vary is None:
-                vary = [value]
-            else:
-                vary.append(value)
-            continue
+        if not name.islower():
+            name = name.lower()  # some apps send capitals (Django)
         if name == b"content-type":
             content_type = value
+        elif name == b"content-length":
+            length = value
+            continue
+        elif name == b"vary":
+            vary += (value,)
+            continue
         elif name == b"content-encoding":
             encoded_body = value.strip().lower() not in (b"", b"identity")
         headers.append((name, value))
     if content_type is None:
         return None
-    is_html, charset = _html_charset(content_type)
-    if not is_html:
-        return None  # not a page: leave the response exactly as the app made it
     if len(fragments) == 1:
         names = fragments[0].vary
     else:
         names = tuple(n for f in fragments for n in f.vary)
-    merged = _merged_vary(() if vary is None else tuple(vary), names)
+    page = _page(content_type, vary, names)
+    if page is None:
+        return None  # not a page: leave the response exactly as the app made it
+    charset, merged = page
     if merged is not None:
         headers.append((b"vary", merged))
     message["headers"] = headers
@@ -295,9 +316,16 @@ def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes
             first = fragments[0]
             markup = first.render(scope) if first.scoped else first.render()
         else:
-            markup = "".join([f.render(scope) if f.scoped else f.render() for f in fragments])
+            markup = "".join(
+                [_text(f.render(scope) if f.scoped else f.render()) for f in fragments]
+            )
         if markup:
-            insert = markup.encode(charset, errors="xmlcharrefreplace")
+            if isinstance(markup, str):
+                insert = markup.encode(charset, errors="xmlcharrefreplace")
+            elif charset == "utf-8":
+                insert = markup
+            else:
+                insert = markup.decode("utf-8").encode(charset, errors="xmlcharrefreplace")
     if length is not None:
         if insert is not None:
             longer = _longer(length, len(insert))

@@ -122,8 +122,8 @@ class CookieConsentMiddleware:
         self.cookie_marker = (consent.cookie_name + "=").encode("latin-1")
         self.cookie_regex = cookie_pattern(consent.cookie_name)
         # Built once: the banner is registered on every request without allocating anything.
-        self.fragment = Fragment(self.render_fragment, vary=self.vary, scoped=True)
-        self._rendered: dict[tuple[object, ...], tuple[ConsentState, str]] = {}
+        self.fragment = Fragment(self._fragment_bytes, vary=self.vary, scoped=True)
+        self._rendered: dict[tuple[object, ...], tuple[ConsentState, str, bytes]] = {}
         self._matchers: dict[int, tuple[ConsentState, CookieMatcher]] = {}
         self._seen: dict[
             tuple[bytes | None, bool], tuple[ConsentState, CookieMatcher | None, float]
@@ -266,6 +266,13 @@ class CookieConsentMiddleware:
 
     def render_fragment(self, scope: Scope) -> str:
         """The banner markup for this request (what `banner_html` returns)."""
+        return self._markup(scope)[1]
+
+    def _fragment_bytes(self, scope: Scope) -> bytes:
+        """The same, encoded (UTF-8): what the inserted fragment renders."""
+        return self._markup(scope)[2]
+
+    def _markup(self, scope: Scope) -> tuple[ConsentState, str, bytes]:
         state = scope.get("state", {}).get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
@@ -275,15 +282,15 @@ class CookieConsentMiddleware:
         key = (id(state), accept_language, scope["path"], scope.get("query_string", b""))
         entry = self._rendered.get(key)
         if entry is not None and entry[0] is state:  # the state is held: its id is not reused
-            return entry[1]
+            return entry
         locale = self.pages.negotiate(
             None if accept_language is None else accept_language.decode("latin-1")
         )
         markup = self.views.fragment(state, locale, _current_path(scope))
         if len(self._rendered) >= _CACHE_SIZE:
             self._rendered.clear()  # no LRU bookkeeping on the hot path
-        self._rendered[key] = (state, markup)
-        return markup
+        entry = self._rendered[key] = (state, markup, markup.encode("utf-8"))
+        return entry
 
     # -- endpoints --------------------------------------------------------------------------------
 
