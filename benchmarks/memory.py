@@ -51,14 +51,15 @@ async def _drive(
 
 
 def policy_cache(app: Any) -> str:
-    """The gate's verdict-cache statistics, found by walking the middleware chain."""
-    layer, seen = app, 0
-    while layer is not None and seen < 10:
-        policy = getattr(layer, "policy", None)
-        if policy is not None and hasattr(policy, "cache_info"):
-            info = policy.cache_info()
-            return f"{info.currsize:,}/{info.maxsize:,} entries, ~{info.bytes / 2**20:.1f} MB"
-        layer, seen = getattr(layer, "app", None), seen + 1
+    """The gate's cache of browsers seen (by User-Agent and Client Hints as sent), found by
+    walking the middleware chain; it is the one a request looks in."""
+    layer, depth = app, 0
+    while layer is not None and depth < 10:
+        seen = getattr(layer, "_seen", None)
+        limit = getattr(layer, "_seen_limit", None)
+        if isinstance(seen, dict) and limit is not None:
+            return f"{len(seen):,}/{limit:,} entries"
+        layer, depth = getattr(layer, "app", None), depth + 1
     return ""
 
 

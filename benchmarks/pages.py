@@ -101,13 +101,12 @@ def upgrade_renderer(app: Any) -> Any:
     while layer is not None and not isinstance(layer, mod.BrowserPolicyMiddleware):
         layer = getattr(layer, "app", None)
     page = getattr(layer, "_upgrade_page", None)
-    headers_of = getattr(mod, "_headers", None)
-    if layer is None or page is None or headers_of is None:
+    if layer is None or page is None:
         raise Unavailable("no upgrade-page renderer found in antechamber.browsers.middleware")
     info = layer.policy.inspect(IE_11, None)
 
     async def render(scope: Scope, receive: Any, send: Any) -> None:
-        await page(scope, receive, send, headers_of(scope), info, gated=True)
+        await page(scope, receive, send, info=info, gated=True)
 
     try:
         run(call(render, page_scope("/page", ua=IE_11)))

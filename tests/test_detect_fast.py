@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
+import sys
 from importlib.resources import files
 from pathlib import Path
-
-import yaml
 
 from antechamber.browsers.detect import Detection, _detector, _fast_facts, detect, detect_facts
 from antechamber.browsers.policy import BrowserPolicy
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
-
-_BUILD = re.compile(r"(\d+\.\d+\.)(\d+)")
-_MINOR = re.compile(r"(\d+\.)(\d+)")
-
-
-def _corpus() -> list[str]:
-    data = yaml.load(CORPUS.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    return list(dict.fromkeys(c["user_agent_string"] for c in data["test_cases"]))
-
-
-def _never_seen(ua: str, serial: int) -> str:
-    # As benchmarks/apps.py's `mutate`: the last x.y.BUILD (or x.y) number becomes a serial.
-    for pattern in (_BUILD, _MINOR):
-        matches = list(pattern.finditer(ua))
-        if matches:
-            m = matches[-1]
-            return f"{ua[: m.start()]}{m.group(1)}{serial}{ua[m.end() :]}"
-    return f"{ua} b{serial}"
+# The benchmarks' corpus reader and never-seen variants (`python -m pytest` has the repository
+# on sys.path; a bare `pytest` does not).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.apps import corpus, mutate
 
 
 def _shapes() -> list[str]:
@@ -103,9 +86,8 @@ def _crawler_instances() -> list[str]:
 
 
 def test_the_fast_path_agrees_with_the_parsers_on_every_user_agent_it_takes() -> None:
-    corpus = _corpus()
-    uas = corpus + [_never_seen(ua, 10_000 + i) for i, ua in enumerate(corpus)] + _shapes()
-    uas += [_never_seen(ua, 20_000 + i) for i, ua in enumerate(_shapes())]
+    shapes = _shapes()
+    uas = [*corpus(), *map(mutate, corpus()), *shapes, *map(mutate, shapes)]
     parsed = _detector()._parsed_facts
     taken = [ua for ua in uas if _fast_facts(ua) is not None]
     differ = [(ua, _fast_facts(ua), parsed(ua)) for ua in taken if _fast_facts(ua) != parsed(ua)]
@@ -128,6 +110,6 @@ def test_no_crawler_takes_the_fast_path() -> None:
 def test_a_policy_judges_the_facts_as_it_judges_the_detection() -> None:
     for supported in ("defaults", "modern"):
         policy = BrowserPolicy(supported)
-        for ua in _corpus():
+        for ua in corpus():
             facts = detect_facts(ua)
             assert policy.judge(facts) == policy.judge(Detection(*facts)), ua
