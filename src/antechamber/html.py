@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 _FRAGMENTS = "antechamber.fragments"
-_INSERTING = "antechamber.inserting"  # set by the outermost run_with_fragments
+_INSERTING = "antechamber.inserting"  # set by the outermost inserting_send
 _HEADERS = "antechamber.headers"  # the headers antechamber reads, decoded
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
