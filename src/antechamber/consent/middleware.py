@@ -273,7 +273,8 @@ class CookieConsentMiddleware:
         return self._markup(scope)[2]
 
     def _markup(self, scope: Scope) -> tuple[ConsentState, str, bytes]:
-        state = scope.get("state", {}).get("consent")
+        request_state = scope.get("state")
+        state = request_state.get("consent") if request_state is not None else None
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
         accept_language = header_map(scope).get(b"accept-language")
