@@ -135,7 +135,7 @@ def bench(report: Report, *, quick: bool) -> None:
     need("antechamber.consent", "CookieConsentMiddleware")
     if not os.path.exists(WRK):
         raise Unavailable("wrk is not installed")
-    seconds, rounds = (1, 1) if quick else (3, 5)
+    seconds, rounds = (1, 1) if quick else (3, 7)
     headers = [(k.title(), v) for k, v in chrome_headers()]
     headers.append(("Cookie", consent_cookie()))
     names = ("bare", "antechamber", "minimal")
