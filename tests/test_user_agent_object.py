@@ -115,13 +115,13 @@ def test_the_parsers_are_built_on_first_read_not_with_the_middleware() -> None:
 import sys
 from starlette.applications import Starlette
 from antechamber import BrowserPolicyMiddleware, Settings
-from antechamber.browsers import policy
+from antechamber.browsers import user_agent
 
 middleware = BrowserPolicyMiddleware(Starlette(), settings=Settings(consent={"enabled": False}))
-assert policy._user_agent_parser.cache_info().currsize == 0
+assert user_agent._user_agent_parser.cache_info().currsize == 0
 assert "user_agents" not in sys.modules
 assert middleware.policy.user_agent("Mozilla/5.0 (iPad; CPU OS 17_2 like Mac OS X)").is_tablet
-assert policy._user_agent_parser.cache_info().currsize == 1
+assert user_agent._user_agent_parser.cache_info().currsize == 1
 """
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
