@@ -111,54 +111,31 @@ def bench(report: Report, *, quick: bool) -> None:
     report.add(
         Figure(SECTION, "bare Starlette, plain-text route", result.us(base), "µs", note="baseline")
     )
-    report.add(
-        Figure(
-            SECTION,
-            "bare Starlette, HTML route",
-            result.ratio("bare: HTML page", base),
-            "x",
-            note=f"{result.us('bare: HTML page'):.1f} µs",
-        )
-    )
-    report.add(
-        Figure(
-            SECTION,
-            "SessionMiddleware read (issue: ~3.3x)",
-            result.ratio("SessionMiddleware: read", base),
-            "x",
-            note=f"{result.us('SessionMiddleware: read'):.1f} µs",
-        )
-    )
-    report.add(
-        Figure(
-            SECTION,
-            "SessionMiddleware write (issue: ~5.7x)",
-            result.ratio("SessionMiddleware: write", base),
-            "x",
-            note=f"{result.us('SessionMiddleware: write'):.1f} µs",
-        )
-    )
-    report.add(
-        Figure(
-            SECTION,
-            "reference: minimal pure-Python middleware doing the same job",
-            result.ratio("reference: minimal pure-Python middleware", "bare: HTML page"),
-            "x",
-            note=f"{result.us('reference: minimal pure-Python middleware'):.1f} µs; the floor "
-            "(benchmarks/apps.py: Minimal)",
-        )
+
+    def ratio(
+        title: str, name: str, against: str, goal: float | None = None, note: str = ""
+    ) -> None:
+        """`name`'s time as a ratio to `against`'s, its µs in the note."""
+        value = result.ratio(name, against)
+        note = f"{result.us(name):.1f} µs{note}"
+        report.add(Figure(SECTION, title, value, "x", goal, note=note))
+
+    ratio("bare Starlette, HTML route", "bare: HTML page", base)
+    ratio("SessionMiddleware read (issue: ~3.3x)", "SessionMiddleware: read", base)
+    ratio("SessionMiddleware write (issue: ~5.7x)", "SessionMiddleware: write", base)
+    ratio(
+        "reference: minimal pure-Python middleware doing the same job",
+        "reference: minimal pure-Python middleware",
+        "bare: HTML page",
+        note="; the floor (benchmarks/apps.py: Minimal)",
     )
     for name in candidates:
-        goal = 1.5 if name == "antechamber: warm path (both halves)" else None
-        report.add(
-            Figure(
-                SECTION,
-                f"{name} vs bare HTML",
-                result.ratio(name, "bare: HTML page"),
-                "x",
-                goal,
-                note=f"{result.us(name):.1f} µs; {result.ratio(name, base):.2f}x plain text",
-            )
+        ratio(
+            f"{name} vs bare HTML",
+            name,
+            "bare: HTML page",
+            1.5 if name == "antechamber: warm path (both halves)" else None,
+            note=f"; {result.ratio(name, base):.2f}x plain text",
         )
     for text in dict.fromkeys(missing):
         report.info(f"skipped: {text}")

@@ -176,9 +176,7 @@ class CookieConsentMiddleware:
                 return handler
             if path.startswith(self.static_root):
                 return functools.partial(serve_static, path[len(self.static_root) :])
-        signal = headers.get(b"sec-gpc")
-        gpc = self.honor_gpc and signal is not None and signal.strip() == b"1"
-        key = (headers.get(b"cookie"), gpc)
+        key = (headers.get(b"cookie"), self._gpc(headers))
         seen = self._seen.get(key)
         if seen is None or self.clock() > seen[2]:
             seen = self._see(key)
@@ -225,8 +223,12 @@ class CookieConsentMiddleware:
 
     def _read(self, scope: Scope) -> tuple[ConsentState, StoredChoice | None]:
         headers = header_map(scope)
-        gpc = self.honor_gpc and headers.get(b"sec-gpc", b"").strip() == b"1"
-        return self._read_cookie(headers.get(b"cookie"), gpc)
+        return self._read_cookie(headers.get(b"cookie"), self._gpc(headers))
+
+    def _gpc(self, headers: Mapping[bytes, bytes]) -> bool:
+        """Whether this request carries Global Privacy Control and the site honours it."""
+        signal = headers.get(b"sec-gpc")
+        return self.honor_gpc and signal is not None and signal.strip() == b"1"
 
     def _read_cookie(
         self, cookie: bytes | None, gpc: bool
@@ -372,7 +374,7 @@ class CookieConsentMiddleware:
             return self._error(error.status, error.message, as_json, locale, **error.params)
 
         _, previous = self._read(scope)
-        gpc = self.honor_gpc and headers.get("sec-gpc", "").strip() == "1"
+        gpc = self._gpc(header_map(scope))
         choice = self.codec.choose(
             action,
             categories=categories,
