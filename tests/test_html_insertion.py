@@ -388,3 +388,67 @@ async def test_a_fragment_registered_before_the_insertion_starts_is_inserted() -
     ) as client:
         response = await client.get("/")
     assert response.text == "<html><body><p>x</p><aside>early</aside></body></html>"
+
+
+async def test_pages_of_every_length_each_get_their_own_content_length() -> None:
+    pages = [PAGE.replace("Page", "Page" * n) for n in (1, 3, 1, 7, 3)]
+    served = iter(pages)
+    app = with_fragments(app_answering(lambda r: HTMLResponse(next(served))), notice())
+    for page in pages:
+        response = await fetch(app)
+        assert response.text == page.replace("</body>", f"{NOTICE}</body>")
+        assert response.headers["content-length"] == str(len(response.content))
+
+
+async def test_the_same_headers_with_another_status_are_judged_again() -> None:
+    statuses = iter([200, 304, 200])
+
+    def make(request: Request) -> Response:
+        status = next(statuses)
+        return HTMLResponse(PAGE if status == 200 else "", status_code=status)
+
+    app = with_fragments(app_answering(make), notice())
+    assert NOTICE in (await fetch(app)).text
+    not_modified = await fetch(app)
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    assert "vary" not in not_modified.headers
+    assert NOTICE in (await fetch(app)).text
+
+
+async def test_repeated_and_capitalised_response_headers_are_all_kept() -> None:
+    body = PAGE.encode()
+    headers = [
+        (b"Content-Type", b"text/html; charset=utf-8"),
+        (b"Set-Cookie", b"a=1; Path=/"),
+        (b"Vary", b"Accept-Encoding"),
+        (b"set-cookie", b"b=2; Path=/"),
+        (b"vary", b"Origin"),
+        (b"Content-Length", str(len(body)).encode()),
+    ]
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": body})
+
+    for _ in range(2):  # the second time round as the first
+        response = await fetch(with_fragments(app, notice()))
+        assert response.text == WITH_NOTICE
+        assert response.headers.get_list("set-cookie") == ["a=1; Path=/", "b=2; Path=/"]
+        assert response.headers.get_list("vary") == ["Accept-Encoding, Origin, User-Agent"]
+        assert response.headers["content-length"] == str(len(WITH_NOTICE))
+
+
+async def test_each_response_keeps_its_own_cookie_whatever_came_before() -> None:
+    counter = iter(range(1, 4))
+
+    def make(request: Request) -> Response:
+        response = HTMLResponse(PAGE)
+        response.set_cookie("session", f"s{next(counter)}")
+        response.set_cookie("theme", "dark")
+        return response
+
+    app = with_fragments(app_answering(make), notice())
+    for n in range(1, 4):
+        response = await fetch(app)
+        assert (response.cookies["session"], response.cookies["theme"]) == (f"s{n}", "dark")
+        assert response.text == WITH_NOTICE

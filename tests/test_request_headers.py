@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
@@ -100,12 +102,12 @@ def test_a_tuple_of_headers_is_read_too() -> None:
 
 
 @pytest.mark.anyio
-async def test_a_scoped_fragment_is_rendered_with_the_request_scope() -> None:
+async def test_a_scoped_fragment_is_rendered_with_the_request_scope_and_headers() -> None:
     seen: list[Scope] = []
 
-    def render(scope: Scope) -> str:
+    def render(scope: Scope, headers: Mapping[bytes, bytes]) -> str:
         seen.append(scope)
-        return f"<p>{scope['path']}</p>"
+        return f"<p>{scope['path']} {headers[b'user-agent'].decode()}</p>"
 
     fragment = Fragment(render, ("Cookie",), scoped=True)
 
@@ -124,10 +126,10 @@ async def test_a_scoped_fragment_is_rendered_with_the_request_scope() -> None:
     async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    scope = {**scope_with(), "path": "/here"}
+    scope = {**scope_with((b"user-agent", b"Test/1")), "path": "/here"}
     await run_with_fragments(app, scope, receive, send)
     assert seen == [scope]
-    assert sent[1]["body"] == b"<html><body>page<p>/here</p></body></html>"
+    assert sent[1]["body"] == b"<html><body>page<p>/here Test/1</p></body></html>"
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()
     assert headers[b"vary"] == b"Cookie"

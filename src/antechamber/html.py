@@ -27,8 +27,9 @@ from __future__ import annotations
 import codecs
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,25 +46,23 @@ __all__ = [
     "run_with_fragments",
 ]
 
-_FRAGMENTS = "antechamber.fragments"
-_INSERTING = "antechamber.inserting"  # set by the outermost inserting_send
-_HEADERS = "antechamber.headers"  # the headers antechamber reads, decoded
+_NOTES = "antechamber"  # the one scope key antechamber keeps its notes on a request under
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 _KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
 _NO_BODY_STATUS = frozenset({204, 205, 304})
 _PATHSEND_CHUNK = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Fragment:
     """Markup for the page, rendered only once the response is known to be an HTML page.
 
     `render` may return "" (nothing to show this time), and may return bytes, which are UTF-8
     (a renderer that keeps its markup encoded saves encoding it for every page); `vary` is added
     to HTML responses either way, since a cache must know that the page could have carried the
-    fragment. With `scoped=True`, `render` is called with the request's scope instead: one
-    fragment, built once, then serves every request (nothing is allocated per request to
-    register it).
+    fragment. With `scoped=True`, `render` is called with the request's scope and its
+    `header_map` instead: one fragment, built once, then serves every request (nothing is
+    allocated per request to register it). Fragments are equal only to themselves.
     """
 
     render: Callable[..., str | bytes]
@@ -71,13 +70,29 @@ class Fragment:
     scoped: bool = False
 
 
+class _Notes:
+    """What antechamber keeps on one request, under one scope key.
+
+    One key rather than one per thing: every key added makes the scope dict larger, and past a
+    few of them it has to grow, on every request. Unset attributes fall back to the class's
+    defaults, so a request pays only for what it uses.
+    """
+
+    raw: Any = None  # the header list `headers` was made from, and its length then
+    size: int
+    headers: dict[bytes, bytes]
+    # request_headers' answer: the dict it decoded, the names it was asked for, the answer
+    text: tuple[dict[bytes, bytes], frozenset[bytes], dict[str, str]] | None = None
+    fragments: tuple[Fragment, ...] = ()
+    inserting = False  # an antechamber layer inserts the fragments into this response
+
+
 def add_fragment(scope: Scope, fragment: Fragment) -> None:
     """Register a fragment for this request, before or inside `run_with_fragments`."""
-    fragments = scope.get(_FRAGMENTS)
-    if fragments is None:
-        scope[_FRAGMENTS] = [fragment]
-    else:
-        fragments.append(fragment)
+    notes: _Notes | None = scope.get(_NOTES)
+    if notes is None:
+        notes = scope[_NOTES] = _Notes()
+    notes.fragments += (fragment,)
 
 
 # Every request header antechamber reads as text, lower-case (a site's region header comes on
@@ -105,9 +120,6 @@ READ_HEADERS: frozenset[bytes] = frozenset(
 )
 
 
-_HEADER_MAP = "antechamber.header_map"  # the request headers as a dict, built once per request
-
-
 def header_map(scope: Scope) -> dict[bytes, bytes]:
     """The request headers as a dict of raw bytes: lower-case names, the first of a repeated
     header, `Cookie` lines joined with "; ".
@@ -119,13 +131,12 @@ def header_map(scope: Scope) -> dict[bytes, bytes]:
     change it.
     """
     raw = scope.get("headers", ())
-    if type(raw) is not list and not isinstance(raw, list | tuple):
+    notes: _Notes | None = scope.get(_NOTES)
+    if notes is not None and notes.raw is raw and notes.size == len(raw):
+        return notes.headers
+    if type(raw) is not list and not isinstance(raw, tuple):
         # Any iterable will do for ASGI; one that can be read only once is kept for the app.
         raw = scope["headers"] = list(raw)
-    cached = scope.get(_HEADER_MAP)
-    if cached is not None and cached[0] is raw and cached[1] == len(raw):
-        headers: dict[bytes, bytes] = cached[2]
-        return headers
     headers = dict(raw)
     # A repeated name shrinks the dict. ASGI asks servers for lower-case names; one that keeps
     # them as a browser sent them over HTTP/1.1 ("User-Agent") shows it in the name every
@@ -138,7 +149,9 @@ def header_map(scope: Scope) -> dict[bytes, bytes]:
                 headers[name] = value
             elif name == b"cookie":
                 headers[name] += b"; " + value
-    scope[_HEADER_MAP] = (raw, len(raw), headers)
+    if notes is None:
+        notes = scope[_NOTES] = _Notes()
+    notes.raw, notes.size, notes.headers = raw, len(raw), headers
     return headers
 
 
@@ -150,16 +163,16 @@ def request_headers(scope: Scope, wanted: frozenset[bytes] = READ_HEADERS) -> di
     wants no more names gets the same dict.
     """
     raw = header_map(scope)
-    cached = scope.get(_HEADERS)
+    notes: _Notes = scope[_NOTES]
+    cached = notes.text
     if cached is not None and cached[0] is raw and (cached[1] is wanted or wanted <= cached[1]):
-        decoded: dict[str, str] = cached[2]
-        return decoded
+        return cached[2]
     decoded = {
         name.decode("latin-1"): value.decode("latin-1")
         for name, value in raw.items()
         if name in wanted
     }
-    scope[_HEADERS] = (raw, wanted, decoded)
+    notes.text = (raw, wanted, decoded)
     return decoded
 
 
@@ -188,15 +201,15 @@ def inserting_send(scope: Scope, send: Send) -> Send:
     Only the outermost caller wraps it: a nested antechamber layer sees the mark of the outer one
     on the scope and gets `send` back as it is.
     """
-    if _INSERTING in scope:
+    notes: _Notes | None = scope.get(_NOTES)
+    if notes is None:
+        notes = scope[_NOTES] = _Notes()
+    elif notes.inserting:
         return send
-    scope[_INSERTING] = True
-    fragments: list[Fragment] | None = scope.get(_FRAGMENTS)
-    if fragments is None:
-        fragments = scope[_FRAGMENTS] = []
+    notes.inserting = True
     if scope.get("method") == "HEAD":
-        return _VaryOnly(scope, fragments, send)
-    return _Inserter(scope, fragments, send)
+        return _VaryOnly(scope, notes, send)
+    return _Inserter(scope, notes, send)
 
 
 def _text(markup: str | bytes) -> str:
@@ -205,10 +218,10 @@ def _text(markup: str | bytes) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _page(
-    content_type: bytes, vary: tuple[bytes, ...], names: tuple[str, ...]
+    content_type: bytes, vary: bytes | None, names: tuple[str, ...]
 ) -> tuple[str | None, bytes | None] | None:
-    """For a response's Content-Type and Vary lines, and the fragments' Vary names: None if it
-    is not an HTML page; else the charset to insert in (None: cannot be) and the Vary to send.
+    """For a response's Content-Type and Vary, and the fragments' Vary names: None if it is not
+    an HTML page; else the charset to insert in (None: cannot be) and the Vary to send.
 
     One cached call per response: a site sends a handful of distinct combinations.
     """
@@ -244,10 +257,9 @@ def _html_charset(content_type: bytes) -> tuple[bool, str | None]:
     return True, codec.name
 
 
-@functools.lru_cache(maxsize=256)
-def _merged_vary(present: tuple[bytes, ...], names: tuple[str, ...]) -> bytes | None:
+def _merged_vary(present: bytes | None, names: tuple[str, ...]) -> bytes | None:
     """`Vary` with `names` added to what the app sent (None: nothing to send)."""
-    values = [v.strip() for line in present for v in line.decode("latin-1").split(",")]
+    values = [v.strip() for v in (present or b"").decode("latin-1").split(",")]
     values = [v for v in values if v]
     lowered = {v.lower() for v in values}
     if "*" not in lowered:
@@ -269,55 +281,51 @@ def normalize_header_names(message: Message) -> None:
         message["headers"] = [(name.lower(), value) for name, value in raw]
 
 
-def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes | None:
+def _prepare(
+    scope: Scope, notes: _Notes, fragments: tuple[Fragment, ...], message: Message
+) -> bytes | None:
     """At `http.response.start`: fix the headers; return the bytes to insert, if any.
 
-    One pass over the raw headers: this runs on every HTML page the site serves.
+    This runs on every page the site serves. What to do with a response follows from its status
+    and headers, less `Content-Length`, and the fragments: that is worked out once per such
+    combination (`_plan`) and kept. Responses whose headers one `dict()` cannot take as they are
+    (repeated or capitalised names) are worked out every time.
     """
-    if not fragments:
-        return None
-    status = message.get("status", 200)
-    if status < 200 or status in _NO_BODY_STATUS:
-        return None
-    headers: list[tuple[bytes, bytes]] = []
-    content_type = length = None
-    encoded_body = False
-    vary: tuple[bytes, ...] = ()
-    for name, value in message.get("headers") or ():
-        if not name.islower():
-            name = name.lower()  # some apps send capitals (Django)
-        if name == b"content-type":
-            content_type = value
-        elif name == b"content-length":
-            length = value
-            continue
-        elif name == b"vary":
-            vary += (value,)
-            continue
-        elif name == b"content-encoding":
-            encoded_body = value.strip().lower() not in (b"", b"identity")
-        headers.append((name, value))
-    if content_type is None:
-        return None
-    if len(fragments) == 1:
-        names = fragments[0].vary
-    else:
-        names = tuple(n for f in fragments for n in f.vary)
-    page = _page(content_type, vary, names)
-    if page is None:
+    raw = message.get("headers") or ()
+    if type(raw) is not list:
+        raw = list(raw)  # any iterable will do for ASGI
+    try:
+        found = dict(raw)
+    except (TypeError, ValueError):  # not (name, value) pairs: leave it to the slow way
+        found = {}
+    length = found.pop(b"content-length", None)
+    plan = _UNKNOWN
+    if len(found) + (length is not None) == len(raw):
+        key = (message.get("status", 200), fragments, *found.items())
+        plan = _PLANS.get(key, _UNKNOWN)
+        if plan is _UNKNOWN and b"".join(found).islower():
+            plan = _plan(key[0], fragments, found, [])
+            if b"set-cookie" not in found:  # never a visitor's cookie as a key
+                if len(_PLANS) >= _PLANS_SIZE:
+                    _PLANS.clear()
+                _PLANS[key] = plan
+    if plan is _UNKNOWN:
+        found, repeated = _read_response_headers(raw)
+        length = found.pop(b"content-length", None)
+        plan = _plan(message.get("status", 200), fragments, found, repeated)
+    if plan is None:
         return None  # not a page: leave the response exactly as the app made it
-    charset, merged = page
-    if merged is not None:
-        headers.append((b"vary", merged))
-    message["headers"] = headers
+    charset, headers = plan
     insert = None
-    if charset is not None and not encoded_body:
+    if charset is not None:
+        # A scoped fragment reads the request's headers: taken as they were read on the way in.
+        request = notes.headers if notes.raw is not None else header_map(scope)
         if len(fragments) == 1:
             first = fragments[0]
-            markup = first.render(scope) if first.scoped else first.render()
+            markup = first.render(scope, request) if first.scoped else first.render()
         else:
             markup = "".join(
-                [_text(f.render(scope) if f.scoped else f.render()) for f in fragments]
+                [_text(f.render(scope, request) if f.scoped else f.render()) for f in fragments]
             )
         if markup:
             if isinstance(markup, str):
@@ -326,15 +334,71 @@ def _prepare(scope: Scope, fragments: list[Fragment], message: Message) -> bytes
                 insert = markup
             else:
                 insert = markup.decode("utf-8").encode(charset, errors="xmlcharrefreplace")
-    if length is not None:
+    if length is None:
+        message["headers"] = headers.copy()
+    else:
         if insert is not None:
             longer = _longer(length, len(insert))
             if longer is None:
                 insert = None  # a broken length: leave the body as the app made it
             else:
                 length = longer
-        headers.append((b"content-length", length))
+        message["headers"] = [*headers, (b"content-length", length)]
     return insert
+
+
+_UNKNOWN: Any = object()
+_PLANS: dict[tuple[object, ...], tuple[str | None, list[tuple[bytes, bytes]]] | None] = {}
+_PLANS_SIZE = 512
+
+
+def _plan(
+    status: object,
+    fragments: tuple[Fragment, ...],
+    found: dict[bytes, bytes],
+    repeated: list[tuple[bytes, bytes]],
+) -> tuple[str | None, list[tuple[bytes, bytes]]] | None:
+    """For a response's status and headers (`found`: lower-case names, less `Content-Length`;
+    `repeated`: the second and later lines of a repeated header): None if it is left as it is,
+    else the charset to insert in (None: nothing can be inserted) and the headers to send,
+    `Vary` completed, `Content-Length` still to add."""
+    if not isinstance(status, int) or status < 200 or status in _NO_BODY_STATUS:
+        return None
+    content_type = found.get(b"content-type")
+    if content_type is None:
+        return None
+    names = tuple(name for fragment in fragments for name in fragment.vary)
+    vary = found.get(b"vary")
+    page = _page(content_type, vary, names)
+    if page is None:
+        return None
+    charset, merged = page
+    headers = dict(found)
+    if merged is not None:
+        headers[b"vary"] = merged
+    elif vary is not None:
+        del headers[b"vary"]  # an empty Vary
+    encoding = headers.get(b"content-encoding")
+    if encoding is not None and encoding.strip().lower() not in (b"", b"identity"):
+        charset = None  # a compressed body cannot be searched
+    return charset, [*headers.items(), *repeated]
+
+
+def _read_response_headers(raw: list[Any]) -> tuple[dict[bytes, bytes], list[tuple[bytes, bytes]]]:
+    """Response headers that one `dict()` cannot take as they are (names not in lower case, or
+    repeated): the first of each name, lower-cased, with `Vary` lines joined and the last
+    `Content-Length` kept; and the repeats of any other header (`Set-Cookie`), in order."""
+    found: dict[bytes, bytes] = {}
+    repeated: list[tuple[bytes, bytes]] = []
+    for name, value in raw:
+        name = bytes(name).lower()
+        if name not in found or name == b"content-length":
+            found[name] = value
+        elif name == b"vary":
+            found[name] += b", " + value
+        else:
+            repeated.append((name, value))
+    return found, repeated
 
 
 @functools.lru_cache(maxsize=256)
@@ -372,50 +436,54 @@ def _last_body_end(data: bytes) -> int:
 class _VaryOnly:
     """HEAD responses: no body to change, but the headers the GET would carry."""
 
-    __slots__ = ("fragments", "scope", "send")
+    __slots__ = ("notes", "scope", "send")
 
-    def __init__(self, scope: Scope, fragments: list[Fragment], send: Send) -> None:
+    def __init__(self, scope: Scope, notes: _Notes, send: Send) -> None:
         self.scope = scope
-        self.fragments = fragments
+        self.notes = notes
         self.send = send
 
-    async def __call__(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            _prepare(self.scope, self.fragments, message)
-        await self.send(message)
+    def __call__(self, message: Message) -> Awaitable[None]:
+        if message["type"] == "http.response.start" and self.notes.fragments:
+            _prepare(self.scope, self.notes, self.notes.fragments, message)
+        return self.send(message)
 
 
 class _Inserter:
-    """The `send` wrapper that inserts the fragments into one HTML response."""
+    """The `send` wrapper that inserts the fragments into one HTML response.
 
-    __slots__ = ("fragments", "insert", "scope", "send", "tail")
+    A plain function that hands back the awaitable of the `send` it wraps (or of one of its own
+    coroutines): `await send(message)` works the same, and the common message costs no coroutine
+    of its own.
+    """
 
-    def __init__(self, scope: Scope, fragments: list[Fragment], send: Send) -> None:
+    __slots__ = ("insert", "notes", "scope", "send", "tail")
+
+    def __init__(self, scope: Scope, notes: _Notes, send: Send) -> None:
         self.scope = scope
-        self.fragments = fragments
+        self.notes = notes
         self.send = send
         self.insert: bytes | None = None  # what remains to insert; None once done or not needed
         self.tail = b""  # kept back: may hold the start of a split </body>
 
-    async def __call__(self, message: Message) -> None:
+    def __call__(self, message: Message) -> Awaitable[None]:
         kind = message["type"]
         if kind == "http.response.start":
-            self.insert = _prepare(self.scope, self.fragments, message)
-            await self.send(message)
+            fragments = self.notes.fragments
+            if fragments:
+                self.insert = _prepare(self.scope, self.notes, fragments, message)
         elif self.insert is None:
-            await self.send(message)
+            pass
         elif kind == "http.response.body":
             if message.get("more_body", False):
-                await self._body(message)
-                return
+                return self._body(message)
             data = message.get("body", b"")
             if self.tail or type(data) is not bytes:
                 data = self.tail + data  # also makes bytes of a bytearray or memoryview
-            await self.send(self._last(data))
+            message = self._last(data)
         elif kind == "http.response.pathsend":
-            await self._pathsend(message)
-        else:
-            await self.send(message)
+            return self._pathsend(message)
+        return self.send(message)
 
     def _last(self, data: bytes) -> Message:
         """The whole (rest of the) body is here: the message with the fragments before the last

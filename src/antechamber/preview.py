@@ -54,7 +54,7 @@ def preview_scope(scope: Scope) -> Scope:
         "state": {},
         _PREVIEW: (user_agent, lang),
     }
-    for key in [k for k in inner if k.startswith("antechamber.")]:
+    for key in [k for k in inner if k == "antechamber" or k.startswith("antechamber.")]:
         del inner[key]  # a fresh request: nothing registered by the layers around the preview
     return inner
 

@@ -61,6 +61,7 @@ _PAGE_CSP = (
 )
 _NO_STORE = "no-store"
 _CACHE_SIZE = 1024
+_NO_STATE: Mapping[str, object] = {}
 # Longer Cookie headers are read afresh every time rather than kept as cache keys.
 _MAX_KEPT_COOKIE = 4096
 # Where `admit` leaves the refused cookies' matcher for `wrap_send`.
@@ -125,8 +126,9 @@ class CookieConsentMiddleware:
         self.fragment = Fragment(self._fragment_bytes, vary=self.vary, scoped=True)
         self._rendered: dict[tuple[object, ...], tuple[ConsentState, str, bytes]] = {}
         self._matchers: dict[int, tuple[ConsentState, CookieMatcher]] = {}
+        # Keyed by the Cookie and Sec-GPC headers as sent.
         self._seen: dict[
-            tuple[bytes | None, bool], tuple[ConsentState, CookieMatcher | None, float]
+            tuple[bytes | None, bytes | None], tuple[ConsentState, CookieMatcher | None, float]
         ] = {}
         self.prefix = self.settings.route_prefix
         self.root = self.prefix + "/"
@@ -176,7 +178,7 @@ class CookieConsentMiddleware:
                 return handler
             if path.startswith(self.static_root):
                 return functools.partial(serve_static, path[len(self.static_root) :])
-        key = (headers.get(b"cookie"), self._gpc(headers))
+        key = (headers.get(b"cookie"), headers.get(b"sec-gpc"))
         seen = self._seen.get(key)
         if seen is None or self.clock() > seen[2]:
             seen = self._see(key)
@@ -193,7 +195,7 @@ class CookieConsentMiddleware:
         return None
 
     def _see(
-        self, key: tuple[bytes | None, bool]
+        self, key: tuple[bytes | None, bytes | None]
     ) -> tuple[ConsentState, CookieMatcher | None, float]:
         """The state for a Cookie header and signal not seen lately, the matcher of the cookies
         it refuses (None: nothing to remove), and until when the state holds.
@@ -202,8 +204,8 @@ class CookieConsentMiddleware:
         search of the header and a signature check. A cookie that did not verify is not kept:
         that visitor sees the banner and soon sends a new one.
         """
-        cookie, gpc = key
-        state, choice = self._read_cookie(cookie, gpc)
+        cookie, signal = key
+        state, choice = self._read_cookie(cookie, self._gpc_signal(signal))
         refused = (self._refused(state) or None) if self.enforce else None
         until = math.inf if choice is None else choice.decided_at + self.codec.max_age
         seen = (state, refused, until)
@@ -227,7 +229,10 @@ class CookieConsentMiddleware:
 
     def _gpc(self, headers: Mapping[bytes, bytes]) -> bool:
         """Whether this request carries Global Privacy Control and the site honours it."""
-        signal = headers.get(b"sec-gpc")
+        return self._gpc_signal(headers.get(b"sec-gpc"))
+
+    def _gpc_signal(self, signal: bytes | None) -> bool:
+        """Whether a `Sec-GPC` header's value asks for Global Privacy Control, honoured."""
         return self.honor_gpc and signal is not None and signal.strip() == b"1"
 
     def _read_cookie(
@@ -270,8 +275,23 @@ class CookieConsentMiddleware:
         """The banner markup for this request (what `banner_html` returns)."""
         return self._markup(scope)[1]
 
-    def _fragment_bytes(self, scope: Scope) -> bytes:
-        """The same, encoded (UTF-8): what the inserted fragment renders."""
+    def _fragment_bytes(self, scope: Scope, headers: Mapping[bytes, bytes]) -> bytes:
+        """The same, encoded (UTF-8): what the inserted fragment renders (`headers`: the
+        request's `header_map`).
+
+        Every page of a decided visitor gets one, so the markup already made is looked up here
+        directly; `_markup` makes it.
+        """
+        state = scope.get("state", _NO_STATE).get("consent")
+        key = (
+            id(state),
+            headers.get(b"accept-language"),
+            scope["path"],
+            scope.get("query_string", b""),
+        )
+        entry = self._rendered.get(key)
+        if entry is not None and entry[0] is state:  # the state is held: its id is not reused
+            return entry[2]
         return self._markup(scope)[2]
 
     def _markup(self, scope: Scope) -> tuple[ConsentState, str, bytes]:
