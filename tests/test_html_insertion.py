@@ -452,3 +452,19 @@ async def test_each_response_keeps_its_own_cookie_whatever_came_before() -> None
         response = await fetch(app)
         assert (response.cookies["session"], response.cookies["theme"]) == (f"s{n}", "dark")
         assert response.text == WITH_NOTICE
+
+
+async def test_header_values_given_as_bytearrays_are_read_too() -> None:
+    body = PAGE.encode()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [
+            (b"content-type", bytearray(b"text/html")),
+            (b"content-length", bytearray(str(len(body)).encode())),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    response = await fetch(with_fragments(app, notice()))
+    assert response.text == WITH_NOTICE
+    assert response.headers["content-length"] == str(len(WITH_NOTICE))

@@ -299,20 +299,25 @@ def _prepare(
     except (TypeError, ValueError):  # not (name, value) pairs: leave it to the slow way
         found = {}
     length = found.pop(b"content-length", None)
+    status = message.get("status", 200)
     plan = _UNKNOWN
     if len(found) + (length is not None) == len(raw):
-        key = (message.get("status", 200), fragments, *found.items())
-        plan = _PLANS.get(key, _UNKNOWN)
-        if plan is _UNKNOWN and b"".join(found).islower():
-            plan = _plan(key[0], fragments, found, [])
-            if b"set-cookie" not in found:  # never a visitor's cookie as a key
-                if len(_PLANS) >= _PLANS_SIZE:
-                    _PLANS.clear()
-                _PLANS[key] = plan
+        key = (status, fragments, *found.items())
+        try:
+            plan = _PLANS.get(key, _UNKNOWN)
+        except TypeError:  # a value that is not bytes (a bytearray): the slow way
+            pass
+        else:
+            if plan is _UNKNOWN and b"".join(found).islower():
+                plan = _plan(status, fragments, found, [])
+                if b"set-cookie" not in found:  # never a visitor's cookie as a key
+                    if len(_PLANS) >= _PLANS_SIZE:
+                        _PLANS.clear()
+                    _PLANS[key] = plan
     if plan is _UNKNOWN:
         found, repeated = _read_response_headers(raw)
         length = found.pop(b"content-length", None)
-        plan = _plan(message.get("status", 200), fragments, found, repeated)
+        plan = _plan(status, fragments, found, repeated)
     if plan is None:
         return None  # not a page: leave the response exactly as the app made it
     charset, headers = plan
@@ -391,7 +396,7 @@ def _read_response_headers(raw: list[Any]) -> tuple[dict[bytes, bytes], list[tup
     found: dict[bytes, bytes] = {}
     repeated: list[tuple[bytes, bytes]] = []
     for name, value in raw:
-        name = bytes(name).lower()
+        name, value = bytes(name).lower(), bytes(value)
         if name not in found or name == b"content-length":
             found[name] = value
         elif name == b"vary":
