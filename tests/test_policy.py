@@ -193,6 +193,20 @@ def test_a_mapping_accepts_aliases_and_numbers() -> None:
     assert policy.inspect(IE_11).verdict == "outdated"
 
 
+def test_a_point_release_is_compared_by_its_numbers() -> None:
+    policy = BrowserPolicy({"firefox": "128.5"})
+    releases = ("128.0", "128.4", "128.5", "128.10", "129.0")
+    verdicts = {release: policy.inspect(firefox(release)).verdict for release in releases}
+    assert verdicts == {
+        "128.0": "outdated",
+        "128.4": "outdated",
+        "128.5": "supported",
+        "128.10": "supported",  # ten, not one: 128.10 came after 128.5
+        "129.0": "supported",
+    }
+    assert policy.inspect(firefox("128.10")).version == "128.10"
+
+
 def test_false_blocks_every_version() -> None:
     policy = BrowserPolicy({"chrome": False})
     assert policy.inspect(CHROME_160).verdict == "outdated"

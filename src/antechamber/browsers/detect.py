@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 from operator import attrgetter
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, TypeAlias, cast
 
 import ua_parser_rs
 from ua_parser import load_lazy_builtins
@@ -101,6 +101,11 @@ def _recognised(
 
 
 _FIELDS: Final = attrgetter(*Facts._fields)
+
+
+# `_new(Facts, (family, ...))` is `Facts(family, ...)` without the Python frame of a named
+# tuple's __new__, for the cold path.
+_new: Final = cast("Callable[[type[Facts], tuple[Any, ...]], Facts]", tuple.__new__)
 
 
 def _facts_of(detection: Detection) -> Facts:
@@ -320,16 +325,18 @@ class _Detector:
         # The extractors are called directly: ua_parser's Resolver.__call__ builds Domain flags
         # and a PartialResult per request, a third of the cost of a parse.
         browser = self._screen_and_browsers.extract(ua)
-        if browser is not None and browser.family.startswith(_BOT):
-            bot = self._is_bot_hit(browser.family, ua)
-            browser = self._ua.extract(ua)  # the screen's hit named no browser
-            if bot:
-                name = browser.family if browser is not None else "Other"
-                return Facts(name if name != "Other" else "Bot", *_BOT_FACTS)
         family: str = browser.family if browser is not None else "Other"
+        if family.startswith(_BOT):
+            bot = self._is_bot_hit(family, ua)
+            browser = self._ua.extract(ua)  # the screen's hit named no browser
+            family = browser.family if browser is not None else "Other"
+            if bot:
+                return _new(Facts, (family if family != "Other" else "Bot", *_BOT_FACTS))
         os = self._os.extract(ua)
-        os_family: str | None = os.family if os is not None else None
-        os_version = _version(os.major, os.minor) if os is not None else None
+        os_family: str | None = None
+        os_version: str | None = None
+        if os is not None:
+            os_family, os_version = os.family, _version(os.major, os.minor)
         phone = _is_phone(ua)
         # Android tablets are the Android devices that do not say "Mobile".
         is_tablet = _is_tablet(ua) or (os_family == "Android" and not phone)
@@ -339,17 +346,20 @@ class _Detector:
         # Mozilla/ or WebKit token: "Snapchat/10.29 (iPhone10,1; iOS 11.2)") is not a browser.
         if os_family == "iOS" and ("AppleWebKit" in ua or ua.startswith("Mozilla/")):
             ios = _ios_version(ua, os_version)
-            return Facts(
-                family,
-                "ios_saf",
-                ios,
-                "ios_saf",
-                ios,
-                os_family,
-                os_version,
-                is_mobile,
-                is_tablet,
-                False,
+            return _new(
+                Facts,
+                (
+                    family,
+                    "ios_saf",
+                    ios,
+                    "ios_saf",
+                    ios,
+                    os_family,
+                    os_version,
+                    is_mobile,
+                    is_tablet,
+                    False,
+                ),
             )
 
         android = os_family == "Android"
@@ -363,7 +373,12 @@ class _Detector:
             version = os_version
         elif agent == "android" and family == "Chrome Mobile WebView":
             version = browser.major if browser is not None else None
-        elif agent is None and (ie := _TRIDENT.search(ua)) is not None and "Opera" not in ua:
+        elif (
+            agent is None
+            and "MSIE " in ua
+            and (ie := _TRIDENT.search(ua)) is not None
+            and "Opera" not in ua
+        ):
             # Mail clients, toolbars and shells around Internet Explorer (Outlook, AOL, Windows
             # Live Mail ...) render with it; its version is theirs.
             agent, version = "ie", _version(*ie.groups())
@@ -385,89 +400,137 @@ class _Detector:
         engine: str | None = None
         engine_version: str | None = None
         # EdgeHTML ("Edge/18") carries a Chrome token for compatibility; it is not Chromium.
-        if (m := _CHROMIUM.search(ua)) is not None and " Edge/" not in ua:
+        # (Each regex is tried only where its literal is: `in` finds one faster than `re`.)
+        if "Chrom" in ua and (m := _CHROMIUM.search(ua)) is not None and " Edge/" not in ua:
             engine, engine_version = ("and_chr" if android else "chrome"), m.group(1)
-        elif (g := _GECKO.search(ua)) is not None:
+        elif "Gecko/" in ua and (g := _GECKO.search(ua)) is not None:
             f = _FIREFOX.search(ua)
             # Firefox froze "rv:" at 109 for a while; its Firefox/ token is the real version.
             engine_version = _version(*f.groups()) if f is not None else _version(*g.groups())
             engine = "and_ff" if android else "firefox"
 
-        return Facts(
-            family,
-            agent,
-            version,
-            engine,
-            engine_version,
-            os_family,
-            os_version,
-            is_mobile,
-            is_tablet,
-            False,
+        return _new(
+            Facts,
+            (
+                family,
+                agent,
+                version,
+                engine,
+                engine_version,
+                os_family,
+                os_version,
+                is_mobile,
+                is_tablet,
+                False,
+            ),
         )
 
 
 def _fast_facts(ua: str) -> Facts | None:
-    """The Detection of a User-Agent of one of the common shapes, or None for any other."""
+    """The Detection of a User-Agent of one of the common shapes, or None for any other.
+
+    The fields are a function of the groups the template captures (build numbers are not
+    captured), so each browser version on each platform is worked out once: a never-seen build
+    of it costs the match and one lookup.
+    """
     if "Chrome/" in ua:
         m = _FAST_CHROMIUM.fullmatch(ua)
         if m is None:
             return None
-        platform, chrome, mobile, edge, edge_version = m.groups()
-        os, os_version = _FAST_PLATFORMS[platform]
-        android = os == "Android"
-        if (mobile and not android) or edge == ("EdgA" if not android else "Edg"):
-            return None
-        phone = android and mobile is not None
-        engine = "and_chr" if android else "chrome"
-        if edge is not None:
-            family, agent, version = "Edge Mobile" if android else "Edge", "edge", edge_version
-        else:
-            family, agent, version = "Chrome Mobile" if phone else "Chrome", engine, chrome
-        tablet = android and not phone
-        return Facts(family, agent, version, engine, chrome, os, os_version, phone, tablet, False)
+        groups = m.groups()
+        facts = _CHROMIUM_SEEN.get(groups)
+        if facts is None:
+            facts = _remember(_CHROMIUM_SEEN, groups, _chromium_facts(*groups))
+        return None if facts is _NOT_TAKEN else facts
     if "Firefox/" in ua:
         m = _FAST_FIREFOX.fullmatch(ua)
         if m is None:
             return None
-        platform, major, minor = m.groups()
-        version = _version(major, minor)
-        if platform.startswith("Android"):
-            os_version = platform[8:10]
-            return Facts(
+        # Not remembered: a Firefox build changes the version itself ("Firefox/128.5").
+        return _firefox_facts(*m.groups())
+    m = _FAST_SAFARI.fullmatch(ua)
+    if m is None:
+        return None
+    groups = m.groups()
+    ios = groups[0][0] == "i"
+    if ios != (groups[1] is not None) or ios != ua.endswith("604.1"):
+        return None
+    facts = _SAFARI_SEEN.get(groups)
+    if facts is None:
+        facts = _remember(_SAFARI_SEEN, groups, _safari_facts(*groups))
+    return None if facts is _NOT_TAKEN else facts
+
+
+# The fast path's answers by the groups each template captured (_NOT_TAKEN: the shape is left to
+# the parsers after all). Bounded, as a User-Agent may claim any version.
+_Seen: TypeAlias = dict[tuple[str | None, ...], Facts]
+_CHROMIUM_SEEN: Final[_Seen] = {}
+_SAFARI_SEEN: Final[_Seen] = {}
+_SEEN_LIMIT: Final = 2048
+_NOT_TAKEN: Final = Facts("", None, None, None, None, None, None, False, False, False)
+
+
+def _remember(seen: _Seen, groups: tuple[str | None, ...], facts: Facts | None) -> Facts:
+    if len(seen) >= _SEEN_LIMIT:
+        seen.clear()  # only a flood of made-up versions gets here
+    seen[groups] = _NOT_TAKEN if facts is None else facts
+    return seen[groups]
+
+
+def _chromium_facts(
+    platform: str,
+    chrome: str,
+    mobile: str | None,
+    edge: str | None,
+    edge_version: str | None,
+) -> Facts | None:
+    os, os_version = _FAST_PLATFORMS[platform]
+    android = os == "Android"
+    if (mobile and not android) or edge == ("EdgA" if not android else "Edg"):
+        return None
+    phone = android and mobile is not None
+    engine = "and_chr" if android else "chrome"
+    if edge is not None:
+        family, agent, version = "Edge Mobile" if android else "Edge", "edge", edge_version
+    else:
+        family, agent, version = "Chrome Mobile" if phone else "Chrome", engine, chrome
+    tablet = android and not phone
+    return Facts(family, agent, version, engine, chrome, os, os_version, phone, tablet, False)
+
+
+def _firefox_facts(platform: str, major: str, minor: str) -> Facts:
+    # _version(major, minor), which the template's digits reduce to this (a Firefox build's
+    # minor is new every time: the lru cache in _version would only miss).
+    second = int(minor)
+    version = f"{int(major)}.{second}" if second else str(int(major))
+    if platform[0] == "A":  # Android
+        return _new(
+            Facts,
+            (
                 "Firefox Mobile",
                 "and_ff",
                 version,
                 "and_ff",
                 version,
                 "Android",
-                os_version,
+                platform[8:10],
                 True,
                 False,
                 False,
-            )
-        os, os_version = _FAST_PLATFORMS[platform]
-        return Facts(
-            "Firefox",
-            "firefox",
-            version,
-            "firefox",
-            version,
-            os,
-            os_version,
-            False,
-            False,
-            False,
+            ),
         )
-    m = _FAST_SAFARI.fullmatch(ua)
-    if m is None:
-        return None
-    platform, os_major, os_minor, major, minor = m.groups()
-    version = _version(major, minor)
-    ios = platform[0] == "i"
-    if ios != (os_major is not None) or ios != ua.endswith("604.1"):
-        return None
-    if not ios:
+    os, os_version = _FAST_PLATFORMS[platform]
+    return _new(
+        Facts,
+        ("Firefox", "firefox", version, "firefox", version, os, os_version, False, False, False),
+    )
+
+
+def _safari_facts(
+    platform: str, os_major: str | None, os_minor: str | None, major: str, minor: str
+) -> Facts:
+    version: str | None = _version(major, minor)
+    if os_major is None:
         return Facts(
             "Safari", "safari", version, None, None, "Mac OS X", "10.15", False, False, False
         )
@@ -684,6 +747,20 @@ def detect(user_agent: str | None, hints: Mapping[str, str] | None = None) -> De
     Never raises: empty, oversized or garbage input is an unrecognised ``Detection``.
     """
     return Detection(*detect_facts(user_agent, hints))
+
+
+def facts_of(user_agent: str) -> Facts:
+    """`detect_facts` without Client Hints, for a User-Agent already cut to
+    `MAX_USER_AGENT_LENGTH` (the policy's cold path: one call, not three)."""
+    facts = _fast_facts(user_agent)
+    if facts is not None:
+        return facts
+    if not user_agent or user_agent.isspace():
+        return _UNKNOWN_FACTS
+    try:
+        return _detector()._parsed_facts(user_agent)
+    except (ValueError, TypeError, UnicodeError, IndexError):  # pragma: no cover - defensive
+        return _UNKNOWN_FACTS
 
 
 def detect_facts(user_agent: str | None, hints: Mapping[str, str] | None = None) -> Facts:
