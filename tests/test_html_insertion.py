@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
@@ -468,3 +470,26 @@ async def test_header_values_given_as_bytearrays_are_read_too() -> None:
     response = await fetch(with_fragments(app, notice()))
     assert response.text == WITH_NOTICE
     assert response.headers["content-length"] == str(len(WITH_NOTICE))
+
+
+async def test_a_fragment_made_for_one_request_is_not_kept_after_it() -> None:
+    class Visitor:
+        name = "Ada"
+
+    def app_for(visitor: Visitor) -> ASGIApp:
+        async def register(scope: Scope, receive: Receive, send: Send) -> None:
+            add_fragment(scope, Fragment(lambda: f"<p>{visitor.name}</p>"))
+            await app_answering(lambda r: HTMLResponse(PAGE))(scope, receive, send)
+
+        async def outer(scope: Scope, receive: Receive, send: Send) -> None:
+            await run_with_fragments(register, scope, receive, send)
+
+        return outer
+
+    visitor = Visitor()
+    gone = weakref.ref(visitor)
+    app = app_for(visitor)
+    assert "<p>Ada</p></body>" in (await fetch(app)).text
+    del visitor, app
+    gc.collect()
+    assert gone() is None

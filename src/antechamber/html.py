@@ -289,7 +289,8 @@ def _prepare(
     This runs on every page the site serves. What to do with a response follows from its status
     and headers, less `Content-Length`, and the fragments: that is worked out once per such
     combination (`_plan`) and kept. Responses whose headers one `dict()` cannot take as they are
-    (repeated or capitalised names) are worked out every time.
+    (repeated or capitalised names), or that set cookies, or that carry a fragment made for this
+    request alone, are worked out every time.
     """
     raw = message.get("headers") or ()
     if type(raw) is not list:
@@ -310,7 +311,9 @@ def _prepare(
         else:
             if plan is _UNKNOWN and b"".join(found).islower():
                 plan = _plan(status, fragments, found, [])
-                if b"set-cookie" not in found:  # never a visitor's cookie as a key
+                # Kept only for fragments built once (a fragment made for one request would
+                # keep that request alive), and never with a visitor's cookie in the key.
+                if b"set-cookie" not in found and all(f.scoped for f in fragments):
                     if len(_PLANS) >= _PLANS_SIZE:
                         _PLANS.clear()
                     _PLANS[key] = plan
