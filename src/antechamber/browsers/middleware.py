@@ -257,15 +257,20 @@ class BrowserPolicyMiddleware:
         one a request looks in.
         """
         cap = MAX_USER_AGENT_LENGTH
-        user_agent = (key[0] or b"")[:cap].decode("latin-1")
+        sent, brands, full, mobile, platform = key
+        user_agent = sent[:cap].decode("latin-1") if sent else ""
         hints = None
-        if any(value is not None for value in key[1:]):
-            brands, full, mobile, platform = (
-                "" if value is None else value[:cap].decode("latin-1") for value in key[1:]
+        # Written out, not a generator: this runs for every User-Agent not seen lately.
+        if brands is not None or full is not None or mobile is not None or platform is not None:
+            hints = (
+                "" if brands is None else brands[:cap].decode("latin-1"),
+                "" if full is None else full[:cap].decode("latin-1"),
+                "" if mobile is None else mobile[:cap].decode("latin-1"),
+                "" if platform is None else platform[:cap].decode("latin-1"),
             )
-            hints = (brands, full, mobile, platform)
-        info = self.policy.verdict(user_agent, hints)
-        seen = (info, self.policy.blocks(info), LazyUserAgent(self.policy, user_agent))
+        policy = self.policy
+        info = policy.verdict(user_agent, hints)
+        seen = (info, policy.blocks(info), LazyUserAgent(policy, user_agent))
         if len(self._seen) >= self._seen_limit:
             self._seen.clear()  # no LRU bookkeeping on the hot path
         self._seen[key] = seen
