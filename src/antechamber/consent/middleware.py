@@ -61,7 +61,6 @@ _PAGE_CSP = (
 )
 _NO_STORE = "no-store"
 _CACHE_SIZE = 1024
-_NO_STATE: Mapping[str, object] = {}
 # Longer Cookie headers are read afresh every time rather than kept as cache keys.
 _MAX_KEPT_COOKIE = 4096
 # Where `admit` leaves the refused cookies' matcher for `wrap_send`.
@@ -277,29 +276,19 @@ class CookieConsentMiddleware:
 
     def _fragment_bytes(self, scope: Scope, headers: Mapping[bytes, bytes]) -> bytes:
         """The same, encoded (UTF-8): what the inserted fragment renders (`headers`: the
-        request's `header_map`).
+        request's `header_map`)."""
+        return self._markup(scope, headers)[2]
 
-        Every page of a decided visitor gets one, so the markup already made is looked up here
-        directly; `_markup` makes it.
-        """
-        state = scope.get("state", _NO_STATE).get("consent")
-        key = (
-            id(state),
-            headers.get(b"accept-language"),
-            scope["path"],
-            scope.get("query_string", b""),
-        )
-        entry = self._rendered.get(key)
-        if entry is not None and entry[0] is state:  # the state is held: its id is not reused
-            return entry[2]
-        return self._markup(scope)[2]
-
-    def _markup(self, scope: Scope) -> tuple[ConsentState, str, bytes]:
+    def _markup(
+        self, scope: Scope, headers: Mapping[bytes, bytes] | None = None
+    ) -> tuple[ConsentState, str, bytes]:
         request_state = scope.get("state")
         state = request_state.get("consent") if request_state is not None else None
         if not isinstance(state, ConsentState):
             state, _ = self._read(scope)
-        accept_language = header_map(scope).get(b"accept-language")
+        if headers is None:
+            headers = header_map(scope)
+        accept_language = headers.get(b"accept-language")
         # The markup follows from the state, the language and the page: kept for the state
         # object (the codec hands out the same ones), the header and the path as sent.
         key = (id(state), accept_language, scope["path"], scope.get("query_string", b""))
