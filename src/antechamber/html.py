@@ -41,7 +41,6 @@ __all__ = [
     "add_vary",
     "header_map",
     "inserting_send",
-    "normalize_header_names",
     "request_headers",
     "run_with_fragments",
 ]
@@ -270,17 +269,6 @@ def _merged_vary(present: bytes | None, names: tuple[str, ...]) -> bytes | None:
     return ", ".join(values).encode("latin-1") if values else None
 
 
-def normalize_header_names(message: Message) -> None:
-    """Lower-case the header names of an `http.response.start`, in place.
-
-    ASGI asks for lower-case names, but some apps send them as written (Django's handler sends
-    `Content-Type` and `Set-Cookie`), and Starlette's header classes only match lower-case ones.
-    """
-    raw = message.get("headers") or []
-    if any(name != name.lower() for name, _ in raw):
-        message["headers"] = [(name.lower(), value) for name, value in raw]
-
-
 def _prepare(
     scope: Scope, notes: _Notes, fragments: tuple[Fragment, ...], message: Message
 ) -> bytes | None:
@@ -480,17 +468,16 @@ class _Inserter:
             fragments = self.notes.fragments
             if fragments:
                 self.insert = _prepare(self.scope, self.notes, fragments, message)
-        elif self.insert is None:
-            pass
-        elif kind == "http.response.body":
-            if message.get("more_body", False):
-                return self._body(message)
-            data = message.get("body", b"")
-            if self.tail or type(data) is not bytes:
-                data = self.tail + data  # also makes bytes of a bytearray or memoryview
-            message = self._last(data)
-        elif kind == "http.response.pathsend":
-            return self._pathsend(message)
+        elif self.insert is not None:  # else: nothing (more) to insert, pass it on
+            if kind == "http.response.body":
+                if message.get("more_body", False):
+                    return self._body(message)
+                data = message.get("body", b"")
+                if self.tail or type(data) is not bytes:
+                    data = self.tail + data  # also makes bytes of a bytearray or memoryview
+                message = self._last(data)
+            elif kind == "http.response.pathsend":
+                return self._pathsend(message)
         return self.send(message)
 
     def _last(self, data: bytes) -> Message:
