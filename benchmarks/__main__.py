@@ -4,6 +4,8 @@
     scripts/bench --quick         # fewer iterations (what the smoke test runs)
     scripts/bench --only policy   # one section (repeatable); sections: asgi, policy, mix,
                                   # pages, memory, server
+    scripts/bench --profile warm  # where one scenario's time goes (py-spy); scenarios: warm,
+                                  # cold, mix, upgrade, banner, inspect-cold, inspect-cached
 
 Every figure is a ratio to, or a difference from, a baseline measured in the same run, since the
 machines this runs on are shared and noisy. A section whose antechamber piece cannot be imported
@@ -20,7 +22,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import asgi, memory, mix, pages, policy, server
+from . import asgi, memory, mix, pages, policy, profile, server
 from ._harness import Figure, Report, Unavailable
 
 SECTIONS: dict[str, tuple[str, Callable[..., None]]] = {
@@ -84,7 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         "--requests",
         type=int,
         default=None,
-        help="requests for the memory section (default 1,000,000; quick 20,000)",
+        help="requests for the memory section (default 1,000,000; quick 20,000), or for --profile",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=list(profile.REQUESTS),
+        metavar="SCENARIO",
+        help="instead of the figures, profile one scenario with py-spy: "
+        + ", ".join(profile.REQUESTS),
     )
     parser.add_argument(
         "--memory-seconds",
@@ -94,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         "150 s; quick 10 s)",
     )
     args = parser.parse_args(argv)
+    if args.profile:
+        try:
+            print(profile.profile(args.profile, args.requests), flush=True)
+        except Unavailable as exc:
+            print(f"cannot profile: {exc}", file=sys.stderr)
+            return 1
+        return 0
 
     command = "scripts/bench" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
     print(f"antechamber benchmarks: {machine()}", flush=True)

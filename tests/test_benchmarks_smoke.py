@@ -7,6 +7,7 @@ business. These tests only keep the benchmark code from rotting as antechamber c
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -107,3 +108,54 @@ def test_a_quick_run_under_uvicorn_and_wrk_reports_requests_per_second(
     out = capsys.readouterr().out
     assert "not available yet" not in out and "failed:" not in out
     assert "req/s" in out and "records written" in out
+
+
+# py-spy's raw output: one stack per line, outermost frame first, then its sample count.
+LOOP = "benchmarks/loop.py"
+DRIVER = f"<module> ({LOOP}:83);scenario ({LOOP}:82);_drive ({LOOP}:30)"
+SITE = f"{DRIVER};Antechamber.__call__ (antechamber/middleware.py:63)"
+HTML = "antechamber/html.py"
+
+
+def test_a_profile_charges_each_sample_to_its_innermost_owner() -> None:
+    from benchmarks import profile
+
+    raw = [
+        f"{SITE};_Inserter.__call__ ({HTML}:470);_prepare ({HTML}:300) 6",
+        f"{SITE};Starlette.__call__ (starlette/applications.py:92);_page (benchmarks/apps.py:77) 2",
+        # A library called by Starlette counts for Starlette.
+        f"{SITE};Starlette.__call__ (starlette/applications.py:92);render (jinja2/env.py:1) 1",
+        f"{DRIVER};BaseEventLoop._run_once (asyncio/base_events.py:1922) 1",
+        f"scenario ({LOOP}:47);BrowserPolicy.inspect (antechamber/browsers/policy.py:221);"
+        "facts_of (antechamber/browsers/detect.py:761);"
+        "resolve::h89 (ua_parser_rs/ua_parser_rs.abi3.so) 4",
+        # Outside the measured loop: building the scenario, and the warm-up requests.
+        f"scenario ({LOOP}:54);supported_templates (benchmarks/policy.py:70) 5",
+        f"scenario ({LOOP}:81);warm_up ({LOOP}:36);_drive ({LOOP}:30);"
+        "Antechamber.__call__ (antechamber/middleware.py:63) 7",
+        "not a stack line",
+    ]
+    result = profile.attribute(raw)
+    assert result.samples == 14
+    assert result.owners == {
+        "antechamber": 6,
+        "the benchmark's app": 2,
+        "Starlette": 1,
+        "other (event loop, driver)": 1,
+        "ua-parser-rs (native)": 4,
+    }
+    assert result.inclusive["Antechamber.__call__ (antechamber/middleware.py)"] == 9
+    assert result.inclusive["facts_of (antechamber/browsers/detect.py)"] == 4
+    assert result.own == {"_prepare (antechamber/html.py)": 6}
+    assert "42.9%  antechamber" in profile.report(result)  # 6 of 14
+
+
+def test_profiling_a_scenario_with_py_spy_reports_where_its_time_went() -> None:
+    from benchmarks import profile
+
+    text = profile.profile("warm", requests=3_000)
+    owners = text.split("Whose code they were in:\n")[1].split("antechamber's functions")[0]
+    shares = {owner: float(share) for share, owner in re.findall(r"([\d.]+)%\s+(.+)", owners)}
+    assert shares["antechamber"] > 10 and shares["Starlette"] > 10
+    assert 99 < sum(shares.values()) < 101
+    assert "_prepare (antechamber/html.py)" in text  # the insertion, by name
