@@ -493,3 +493,24 @@ async def test_a_fragment_made_for_one_request_is_not_kept_after_it() -> None:
     del visitor, app
     gc.collect()
     assert gone() is None
+
+
+async def test_a_middleware_is_not_kept_alive_by_the_responses_it_worked_out() -> None:
+    class Banner:
+        """What a middleware is to its fragment: the fragment is built once, from its method."""
+
+        def __init__(self) -> None:
+            self.fragment = Fragment(self.render, scoped=True)
+
+        def render(self, scope: Scope, headers: object) -> str:
+            return NOTICE
+
+    banner = Banner()
+    gone = weakref.ref(banner)
+    app = with_fragments(app_answering(lambda r: HTMLResponse(PAGE)), banner.fragment)
+    for _ in range(2):  # the second response is answered from what the first worked out
+        assert (await fetch(app)).text == WITH_NOTICE
+    assert len(banner.fragment.plans) == 1
+    del banner, app
+    gc.collect()
+    assert gone() is None

@@ -28,7 +28,7 @@ import codecs
 import functools
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -52,6 +52,11 @@ _NO_BODY_STATUS = frozenset({204, 205, 304})
 _PATHSEND_CHUNK = 64 * 1024
 
 
+# What a response needs: None (left as it is), or the charset to insert in (None: nothing can
+# be) and the headers to send, Vary completed, Content-Length still to add.
+_Plan = tuple[str | None, list[tuple[bytes, bytes]]] | None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Fragment:
     """Markup for the page, rendered only once the response is known to be an HTML page.
@@ -62,11 +67,15 @@ class Fragment:
     fragment. With `scoped=True`, `render` is called with the request's scope and its
     `header_map` instead: one fragment, built once, then serves every request (nothing is
     allocated per request to register it). Fragments are equal only to themselves.
+
+    `plans` is where the responses it goes into are worked out once (`_prepare`): kept on the
+    fragment, so that they go when it goes (with the middleware that made it).
     """
 
     render: Callable[..., str | bytes]
     vary: tuple[str, ...] = ()
     scoped: bool = False
+    plans: dict[tuple[object, ...], _Plan] = field(default_factory=dict, repr=False)
 
 
 class _Notes:
@@ -292,8 +301,9 @@ def _prepare(
     plan = _UNKNOWN
     if len(found) + (length is not None) == len(raw):
         key = (status, fragments, *found.items())
+        plans = fragments[0].plans
         try:
-            plan = _PLANS.get(key, _UNKNOWN)
+            plan = plans.get(key, _UNKNOWN)
         except TypeError:  # a value that is not bytes (a bytearray): the slow way
             pass
         else:
@@ -302,9 +312,9 @@ def _prepare(
                 # Kept only for fragments built once (a fragment made for one request would
                 # keep that request alive), and never with a visitor's cookie in the key.
                 if b"set-cookie" not in found and all(f.scoped for f in fragments):
-                    if len(_PLANS) >= _PLANS_SIZE:
-                        _PLANS.clear()
-                    _PLANS[key] = plan
+                    if len(plans) >= _PLANS_SIZE:
+                        plans.clear()
+                    plans[key] = plan
     if plan is _UNKNOWN:
         found, repeated = _read_response_headers(raw)
         length = found.pop(b"content-length", None)
@@ -344,8 +354,7 @@ def _prepare(
 
 
 _UNKNOWN: Any = object()
-_PLANS: dict[tuple[object, ...], tuple[str | None, list[tuple[bytes, bytes]]] | None] = {}
-_PLANS_SIZE = 512
+_PLANS_SIZE = 512  # plans kept per fragment; a site sends a handful of distinct header sets
 
 
 def _plan(
@@ -353,7 +362,7 @@ def _plan(
     fragments: tuple[Fragment, ...],
     found: dict[bytes, bytes],
     repeated: list[tuple[bytes, bytes]],
-) -> tuple[str | None, list[tuple[bytes, bytes]]] | None:
+) -> _Plan:
     """For a response's status and headers (`found`: lower-case names, less `Content-Length`;
     `repeated`: the second and later lines of a repeated header): None if it is left as it is,
     else the charset to insert in (None: nothing can be inserted) and the headers to send,
