@@ -5,7 +5,8 @@
     scripts/bench --only policy   # one section (repeatable); sections: asgi, policy, mix,
                                   # pages, memory, server
     scripts/bench --profile warm  # where one scenario's time goes (py-spy); scenarios: warm,
-                                  # cold, mix, upgrade, banner, inspect-cold, inspect-cached
+                                  # cold, mix, upgrade, banner, inspect-cold, inspect-cached,
+                                  # server (the warm path under uvicorn and wrk)
 
 Every figure is a ratio to, or a difference from, a baseline measured in the same run, since the
 machines this runs on are shared and noisy. A section whose antechamber piece cannot be imported
@@ -86,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         "--requests",
         type=int,
         default=None,
-        help="requests for the memory section (default 1,000,000; quick 20,000), or for --profile",
+        help="requests for the memory section (default 1,000,000; quick 20,000), or for "
+        "--profile (seconds for --profile server)",
     )
     parser.add_argument(
         "--profile",

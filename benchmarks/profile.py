@@ -3,10 +3,13 @@
 py-spy samples the stacks of `python -m benchmarks.loop SCENARIO N` from outside the process, so
 the profile costs the profiled code nothing. Only the samples taken while the scenario's requests
 (or inspections) ran are counted. Each is charged to its *owner*: the innermost frame that belongs
-to antechamber, to Starlette, to the benchmark's own app, or (for the scenarios that parse
-User-Agents, sampled with native frames) to ua-parser-rs; library and standard-library frames in
-between count for the code that called them. What is left (the event loop, the driver) is
-"other". The raw stacks are kept in test-output/ for flamegraph.pl or speedscope.
+to antechamber, to Starlette, to the benchmark's own app, to uvicorn, or (for the scenarios that
+parse User-Agents, sampled with native frames) to ua-parser-rs; library and standard-library
+frames in between count for the code that called them. What is left (the event loop, the driver)
+is "other". The raw stacks are kept in test-output/ for flamegraph.pl or speedscope.
+
+The `server` scenario is the warm path under uvicorn (uvloop, httptools) while wrk loads it, as
+in the server section: py-spy attaches to the uvicorn process, and every sample counts.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +37,9 @@ REQUESTS = {
     "banner": 30_000,
     "inspect-cold": 30_000,
     "inspect-cached": 600_000,
+    "server": 0,  # seconds of wrk instead: SERVER_SECONDS
 }
+SERVER_SECONDS = 6
 # Scenarios whose cost is partly inside ua-parser-rs: sampled with native frames, so that the
 # Rust automata are told apart from the Python around them.
 NATIVE = frozenset({"cold", "mix", "inspect-cold"})
@@ -41,6 +48,7 @@ OWNERS = (
     ("antechamber/", "antechamber"),
     ("starlette/", "Starlette"),
     ("benchmarks/apps.py", "the benchmark's app"),
+    ("uvicorn/", "uvicorn"),
 )
 OTHER = "other (event loop, driver)"
 _FRAME = re.compile(r"^(?P<name>.*) \((?P<where>[^()]*?)(?::\d+)?\)(?: \d+)?$")
@@ -77,15 +85,16 @@ def _measured(frames: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     return None
 
 
-def attribute(lines: Iterable[str]) -> Profile:
+def attribute(lines: Iterable[str], *, whole: bool = False) -> Profile:
     """A Profile from py-spy's raw (collapsed-stack) output: "frame;frame;... count" per line,
-    outermost frame first."""
+    outermost frame first. With `whole`, every sample counts (a server's)."""
     profile = Profile()
     for line in lines:
         stack, _, count = line.rstrip("\n").rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        frames = _measured([_frame(f) for f in stack.split(";")])
+        stacked = [_frame(f) for f in stack.split(";")]
+        frames = stacked if whole else _measured(stacked)
         if frames is None:
             continue
         n = int(count)
@@ -127,18 +136,45 @@ def profile(scenario: str, requests: int | None = None, rate: int = 400) -> str:
     """Run `scenario` under py-spy; the report, with where the raw stacks were written."""
     if scenario not in REQUESTS:
         raise SystemExit(f"unknown scenario {scenario!r}; one of {', '.join(REQUESTS)}")
-    n = requests or REQUESTS[scenario]
     out = ROOT / "test-output" / f"profile-{scenario}.txt"
     out.parent.mkdir(exist_ok=True)
     cmd = [py_spy(), "record", "--rate", str(rate), "--format", "raw", "--output", str(out)]
     if scenario in NATIVE:
         cmd.append("--native")
-    cmd += ["--", sys.executable, "-m", "benchmarks.loop", scenario, str(n)]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0 or not out.exists():
-        # py-spy needs to ptrace its child: a container without CAP_SYS_PTRACE refuses it.
-        raise RuntimeError(f"py-spy failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    if scenario == "server":
+        seconds = requests or SERVER_SECONDS
+        _record_server(cmd, seconds)
+        head = f"py-spy, {rate} samples/s, the uvicorn process for {seconds} s of wrk"
+    else:
+        n = requests or REQUESTS[scenario]
+        _record([*cmd, "--", sys.executable, "-m", "benchmarks.loop", scenario, str(n)])
+        head = f"py-spy, {rate} samples/s, scenario {scenario!r}, {n:,} requests"
     with out.open(encoding="utf-8") as f:
-        text = report(attribute(f))
-    head = f"py-spy, {rate} samples/s, scenario {scenario!r}, {n:,} requests"
+        text = report(attribute(f, whole=scenario == "server"))
     return f"{head}\n{text}\nraw stacks: {out}"
+
+
+def _record(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        # py-spy needs to ptrace what it samples: a container without CAP_SYS_PTRACE refuses.
+        raise RuntimeError(f"py-spy failed ({done.returncode}):\n{done.stderr[-2000:]}")
+
+
+def _record_server(cmd: list[str], seconds: int) -> None:
+    """Sample the uvicorn process serving the warm path while wrk loads it."""
+    from .server import WRK, uvicorn_process, warm_headers, wrk
+
+    if not Path(WRK).exists():
+        raise Unavailable("wrk is not installed")
+    headers = warm_headers()
+    with uvicorn_process("antechamber_app") as (port, process):
+        url = f"http://127.0.0.1:{port}/page"
+        wrk(url, headers, 1)  # warm up
+        load = threading.Thread(target=wrk, args=(url, headers, seconds + 2))
+        load.start()
+        try:
+            time.sleep(1)
+            _record([*cmd, "--duration", str(seconds), "--pid", str(process.pid)])
+        finally:
+            load.join()

@@ -42,6 +42,16 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def uvicorn(factory: str, env: dict[str, str] | None = None) -> Iterator[int]:
+    """A uvicorn process serving `benchmarks.serve:{factory}`; its port."""
+    with uvicorn_process(factory, env) as (port, _):
+        yield port
+
+
+@contextlib.contextmanager
+def uvicorn_process(
+    factory: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """The same, with the process (for a profiler to attach to)."""
     port = _free_port()
     cmd = [
         sys.executable,
@@ -86,7 +96,7 @@ def uvicorn(factory: str, env: dict[str, str] | None = None) -> Iterator[int]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"uvicorn {factory} did not start listening")
                 time.sleep(0.1)
-            yield port
+            yield port, proc
         finally:
             proc.terminate()
             try:
@@ -130,14 +140,19 @@ wrk.headers["Origin"] = "{origin}"
 """
 
 
+def warm_headers() -> list[tuple[str, str]]:
+    """What wrk sends for the warm path: a current Chrome with its Client Hints, and a valid
+    consent cookie."""
+    return [*((k.title(), v) for k, v in chrome_headers()), ("Cookie", consent_cookie())]
+
+
 def bench(report: Report, *, quick: bool) -> None:
     need("antechamber", "Antechamber")
     need("antechamber.consent", "CookieConsentMiddleware")
     if not os.path.exists(WRK):
         raise Unavailable("wrk is not installed")
     seconds, rounds = (1, 1) if quick else (3, 7)
-    headers = [(k.title(), v) for k, v in chrome_headers()]
-    headers.append(("Cookie", consent_cookie()))
+    headers = warm_headers()
     names = ("bare", "antechamber", "minimal")
     with (
         uvicorn("bare_app") as bare_port,

@@ -150,6 +150,23 @@ def test_a_profile_charges_each_sample_to_its_innermost_owner() -> None:
     assert "42.9%  antechamber" in profile.report(result)  # 6 of 14
 
 
+def test_a_server_profile_counts_every_sample_and_charges_uvicorn_for_its_own_send() -> None:
+    from benchmarks import profile
+
+    cycle = "run (uvicorn/server.py:60);run_asgi (uvicorn/protocols/http/httptools_impl.py:409)"
+    raw = [
+        f"{cycle};Antechamber.__call__ (antechamber/middleware.py:63);"
+        "Starlette.__call__ (starlette/applications.py:92);"
+        "RequestResponseCycle.send (uvicorn/protocols/http/httptools_impl.py:500) 3",
+        f"{cycle};Antechamber.__call__ (antechamber/middleware.py:63);header_map ({HTML}:139) 2",
+        "run (uvicorn/server.py:60);run_forever (asyncio/base_events.py:607) 1",
+    ]
+    result = profile.attribute(raw, whole=True)
+    assert result.samples == 6
+    assert result.owners == {"uvicorn": 4, "antechamber": 2}
+    assert profile.attribute(raw).samples == 0  # no benchmark driver: nothing measured
+
+
 def test_profiling_a_scenario_with_py_spy_reports_where_its_time_went() -> None:
     from benchmarks import profile
 
