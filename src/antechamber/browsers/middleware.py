@@ -234,6 +234,8 @@ class BrowserPolicyMiddleware:
                 # None: the consent half's routes, further in.
                 return None if route is None else partial(route, info=info)
         state["browser"] = info
+        if not (blocked or self.notices):
+            return None  # what follows is for pages: an upgrade page, or a notice on one
         # A browser's navigation says so in Fetch Metadata; anything else is looked at closely.
         navigation = get(b"sec-fetch-mode") == b"navigate" and scope["method"] in _NAVIGATE
         if not navigation and not _is_navigation(scope, headers):
