@@ -92,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--profile",
-        choices=list(profile.REQUESTS),
+        choices=profile.SCENARIOS,
         metavar="SCENARIO",
         help="instead of the figures, profile one scenario with py-spy: "
-        + ", ".join(profile.REQUESTS),
+        + ", ".join(profile.SCENARIOS),
     )
     parser.add_argument(
         "--memory-seconds",

@@ -37,9 +37,9 @@ REQUESTS = {
     "banner": 30_000,
     "inspect-cold": 30_000,
     "inspect-cached": 600_000,
-    "server": 0,  # seconds of wrk instead: SERVER_SECONDS
 }
-SERVER_SECONDS = 6
+SCENARIOS = (*REQUESTS, "server")
+SERVER_SECONDS = 6  # of wrk, for the server scenario
 # Scenarios whose cost is partly inside ua-parser-rs: sampled with native frames, so that the
 # Rust automata are told apart from the Python around them.
 NATIVE = frozenset({"cold", "mix", "inspect-cold"})
@@ -134,8 +134,8 @@ def py_spy() -> str:
 
 def profile(scenario: str, requests: int | None = None, rate: int = 400) -> str:
     """Run `scenario` under py-spy; the report, with where the raw stacks were written."""
-    if scenario not in REQUESTS:
-        raise SystemExit(f"unknown scenario {scenario!r}; one of {', '.join(REQUESTS)}")
+    if scenario not in SCENARIOS:
+        raise SystemExit(f"unknown scenario {scenario!r}; one of {', '.join(SCENARIOS)}")
     out = ROOT / "test-output" / f"profile-{scenario}.txt"
     out.parent.mkdir(exist_ok=True)
     cmd = [py_spy(), "record", "--rate", str(rate), "--format", "raw", "--output", str(out)]
@@ -158,7 +158,7 @@ def _record(cmd: list[str]) -> None:
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         # py-spy needs to ptrace what it samples: a container without CAP_SYS_PTRACE refuses.
-        raise RuntimeError(f"py-spy failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        raise Unavailable(f"py-spy failed ({done.returncode}):\n{done.stderr[-2000:]}")
 
 
 def _record_server(cmd: list[str], seconds: int) -> None:
