@@ -75,7 +75,7 @@ class Fragment:
     render: Callable[..., str | bytes]
     vary: tuple[str, ...] = ()
     scoped: bool = False
-    plans: dict[tuple[object, ...], _Plan] = field(default_factory=dict, repr=False)
+    plans: dict[tuple[object, ...], _Plan] = field(default_factory=dict, init=False, repr=False)
 
 
 class _Notes:
