@@ -186,16 +186,10 @@ def request_headers(scope: Scope, wanted: frozenset[bytes] = READ_HEADERS) -> di
 
 def add_vary(headers: MutableHeaders, *names: str) -> None:
     """Add names to `Vary`, keeping what is there and skipping what is already listed."""
-    present = [v.strip() for v in headers.get("vary", "").split(",") if v.strip()]
-    lowered = {v.lower() for v in present}
-    if "*" in lowered:
-        return
-    for name in names:
-        if name.lower() not in lowered:
-            present.append(name)
-            lowered.add(name.lower())
-    if present:
-        headers["vary"] = ", ".join(present)
+    present = headers.get("vary")
+    merged = _merged_vary(None if present is None else present.encode("latin-1"), names)
+    if merged is not None:
+        headers["vary"] = merged.decode("latin-1")
 
 
 async def run_with_fragments(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
