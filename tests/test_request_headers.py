@@ -181,3 +181,51 @@ async def test_both_halves_read_the_headers_once() -> None:
     assert b"/_antechamber/" in sent[1]["body"]  # the banner went in
     assert scope["state"]["browser"].verdict == "supported"
     assert scope["state"]["consent"].decided is False
+
+
+DESKTOP_CHROME = (
+    b"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    b"Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.mark.parametrize(
+    ("hints", "expected"),
+    [
+        # The full version list names the product when it is sent, over the short brand list.
+        (
+            [
+                (b"sec-ch-ua", b'"Chromium";v="131", "Google Chrome";v="131"'),
+                (
+                    b"sec-ch-ua-full-version-list",
+                    b'"Chromium";v="131.0.6778.86", "Microsoft Edge";v="131.0.2903.86"',
+                ),
+            ],
+            {"family": "Edge", "agent": "edge"},
+        ),
+        ([(b"sec-ch-ua-mobile", b"?1")], {"is_mobile": True}),
+        (
+            [(b"sec-ch-ua", b'"Google Chrome";v="131"'), (b"sec-ch-ua-platform", b'"Android"')],
+            {"agent": "and_chr"},
+        ),
+    ],
+)
+@pytest.mark.anyio
+async def test_the_gate_reads_each_client_hint_under_its_own_name(
+    hints: list[tuple[bytes, bytes]], expected: dict[str, object]
+) -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        pass
+
+    middleware = Antechamber(app, settings=Settings(secret_key="k" * 40))
+    scope = {**scope_with((b"user-agent", DESKTOP_CHROME), *hints), "query_string": b""}
+    await middleware(scope, receive, send)
+    browser = scope["state"]["browser"]
+    assert {name: getattr(browser, name) for name in expected} == expected
