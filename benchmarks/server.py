@@ -163,8 +163,8 @@ def bench(report: Report, *, quick: bool) -> None:
         uvicorn("minimal_app") as minimal_port,
     ):
         _check(ach_port, headers)
-        urls = dict(zip(names, (bare_port, ach_port, minimal_port), strict=True))
-        urls = {name: f"http://127.0.0.1:{port}/page" for name, port in urls.items()}
+        ports = dict(zip(names, (bare_port, ach_port, minimal_port), strict=True))
+        urls = {name: f"http://127.0.0.1:{port}/page" for name, port in ports.items()}
         for url in urls.values():
             wrk(url, headers, 1)  # warm up
         rps: dict[str, list[float]] = {name: [] for name in names}
