@@ -95,6 +95,14 @@ def _constant_device(
     return (device, brand, model), min(bounds, default=sys.maxsize)
 
 
+def _first_rule(extractor: Callable[[Any], Any], rules: Sequence[Any]) -> Callable[[str], Any]:
+    """A browser or OS extractor over `rules`' regexes that answers the index of the first one
+    that matches, as its family (a constant family is all ua-parser-rs needs of a rule)."""
+    return extractor(  # type: ignore[no-any-return]
+        (rule.user_agent_re.pattern, str(i), None, None, None, None) for i, rule in enumerate(rules)
+    ).extract
+
+
 class _UserAgentParser:
     """`user_agents.parse`, with each domain's rule found by ua-parser's native resolver."""
 
@@ -105,22 +113,13 @@ class _UserAgentParser:
         from user_agents import parsers
 
         self._parsers = parsers
-        # Indices as families: a constant family is all ua-parser-rs needs of a rule.
         self._browser = _Rules(
             legacy.USER_AGENT_PARSERS,
-            ua_parser_rs.UserAgentExtractor(
-                (rule.user_agent_re.pattern, str(i), None, None, None, None)
-                for i, rule in enumerate(legacy.USER_AGENT_PARSERS)
-            ).extract,
+            _first_rule(ua_parser_rs.UserAgentExtractor, legacy.USER_AGENT_PARSERS),
             4,
         )
         self._os = _Rules(
-            legacy.OS_PARSERS,
-            ua_parser_rs.OSExtractor(
-                (rule.user_agent_re.pattern, str(i), None, None, None, None)
-                for i, rule in enumerate(legacy.OS_PARSERS)
-            ).extract,
-            5,
+            legacy.OS_PARSERS, _first_rule(ua_parser_rs.OSExtractor, legacy.OS_PARSERS), 5
         )
         constant = {
             i: fields
