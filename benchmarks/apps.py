@@ -24,11 +24,8 @@ from starlette.routing import Route
 from ._harness import Response, Scope, call, http_scope, need, run
 
 SECRET_KEY = "benchmark-secret-key-that-is-long-enough-0123456789"
-CORPUS = Path("/work/shared/corpora/uap-core/test_ua.yaml")
-if not CORPUS.exists():  # a clone next to ../shared
-    CORPUS = (
-        Path(__file__).resolve().parents[2] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
-    )
+# uap-core's corpus, vendored with the tests (tests/corpora/uap-core/SOURCE says which commit).
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpora" / "uap-core" / "test_ua.yaml"
 
 # A current desktop Chrome, as it sends itself on a first navigation (reduced UA + Client Hints).
 CHROME = (

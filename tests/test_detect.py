@@ -26,7 +26,7 @@ from antechamber.browsers.detect import (
     is_bot,
 )
 
-CORPUS = Path(__file__).parents[2] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
+CORPUS = Path(__file__).parent / "corpora" / "uap-core" / "test_ua.yaml"
 
 # Chrome's reduced User-Agent: frozen platform, minor versions zeroed.
 CHROME_131 = (

@@ -35,7 +35,7 @@ from antechamber.settings import Partner
 SECRET = "security-suite-secret-key-0001"
 OTHER_SITE_SECRET = "another-site-entirely-key-0002"
 HOST = "site.test"
-UA_CORPUS = Path(__file__).parents[3] / "shared" / "corpora" / "uap-core" / "test_ua.yaml"
+UA_CORPUS = Path(__file__).parents[1] / "corpora" / "uap-core" / "test_ua.yaml"
 BASE_URL = f"http://{HOST}"
 HTTPS_URL = f"https://{HOST}"
 COOKIE = "antechamber_consent"
