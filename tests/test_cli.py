@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shlex
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -266,6 +269,31 @@ def test_demo_serves_on_the_given_host_and_port(monkeypatch: pytest.MonkeyPatch)
     assert main(["demo"]) == 0
     assert main(["demo", "--host", "0.0.0.0", "--port", "9000"]) == 0
     assert calls == [("127.0.0.1", 8000), ("0.0.0.0", 9000)]
+
+
+def test_demo_without_its_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # what `import uvicorn` meets without it
+    code, out, err = run(capsys, "demo")
+    assert (code, out) == (2, "")
+    assert err.strip().splitlines() == [
+        'antechamber demo: error: the demo server needs uvicorn: pip install "antechamber[demo]"'
+    ]
+
+
+@pytest.mark.parametrize(
+    "command", [["browsers", "defaults"], ["share", "--region", "DE"], ["browsers", "> 0%"]]
+)
+def test_a_reader_that_stops_early_ends_the_command_quietly(command: list[str]) -> None:
+    # `antechamber browsers defaults | head -1`: head reads one line and goes away.
+    shell = f"{shlex.quote(sys.executable)} -m antechamber.cli {shlex.join(command)} | head -1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=60
+    )
+    assert len(result.stdout.splitlines()) == 1
+    assert result.stderr == ""
+    assert result.returncode in (0, 141)  # 141: 128 + SIGPIPE, what a Unix tool reports
 
 
 def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:

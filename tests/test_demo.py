@@ -225,40 +225,58 @@ async def test_the_about_page_links_the_preview_of_the_upgrade_page(
 
 
 def test_serve_announces_the_generated_secret_and_where_records_go(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs: list[dict[str, Any]] = []
 
-    def fake_run(app: object, **options: Any) -> None:
-        runs.append({"app": app, **options})
+    def fake_run(app: Any, **options: Any) -> None:
+        database = Path(app.settings.consent.log.removeprefix("sqlite:///"))
+        runs.append({"folder": database.parent, "existed": database.parent.is_dir(), **options})
 
     monkeypatch.setattr("uvicorn.run", fake_run)
-    monkeypatch.setattr(antechamber.demo.tempfile, "mkdtemp", lambda prefix: str(tmp_path))
     antechamber.demo.serve(host="127.0.0.1", port=8123)
     out = capsys.readouterr().out
     assert "development secret key generated for this run" in out
-    assert str(tmp_path / "consent.db") in out
+    assert str(runs[0]["folder"] / "consent.db") in out
+    assert "removed when the demo stops" in out
     assert "no request leaves this machine" in out
     assert "http://127.0.0.1:8123/" in out
     assert "http://127.0.0.1:8123/_antechamber/preview?ua=" in out
     assert len(runs) == 1
     assert (runs[0]["host"], runs[0]["port"]) == ("127.0.0.1", 8123)
+    # The records folder lived while the server ran, and a clean shutdown took it away.
+    assert runs[0]["existed"]
+    assert not runs[0]["folder"].exists()
 
 
-def test_serve_generates_a_new_secret_each_run(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_serve_generates_a_new_secret_each_run(monkeypatch: pytest.MonkeyPatch) -> None:
     secrets_seen: list[list[str]] = []
 
     def fake_run(app: Any, **options: Any) -> None:
         secrets_seen.append(app.settings.secret_keys)
 
     monkeypatch.setattr("uvicorn.run", fake_run)
-    monkeypatch.setattr(antechamber.demo.tempfile, "mkdtemp", lambda prefix: str(tmp_path))
     antechamber.demo.serve()
     antechamber.demo.serve()
     first, second = secrets_seen
     assert first != second and len(first[0]) >= 32
+
+
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0.0.0 Mobile Safari/537.36"
+)
+
+
+@pytest.mark.anyio
+async def test_phones_see_the_mobile_notice_and_computers_do_not(
+    client: httpx.AsyncClient,
+) -> None:
+    phone = await client.get("/", headers={"user-agent": PHONE})
+    computer = await client.get("/")
+    assert phone.status_code == computer.status_code == 200
+    assert "designed for computers" in phone.text
+    assert "designed for computers" not in computer.text
 
 
 # -- examples/ ----------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
     antechamber demo [--host 127.0.0.1] [--port 8000]
 
 Exit status: 0 on success; for `check`, 1 when the browser is outdated under the policy; 2 for a
-usage error, a query browserslist would reject or a region without usage data.
+usage error, a query browserslist would reject or a region without usage data; 141 (128 + SIGPIPE,
+as a Unix tool killed by the signal) when the reader of the output went away (`| head`), quietly.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -23,6 +25,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_OUTDATED = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141
 
 _FIELDS = ("family", "agent", "version", "is_bot", "is_mobile", "verdict")
 
@@ -37,9 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.run(args, sys.stdout)
+        sys.stdout.flush()
     except _Failure as error:
         print(f"antechamber {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader stopped reading (`antechamber browsers defaults | head -5`). Point stdout at
+        # /dev/null so that the interpreter's own flush at exit cannot raise a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE
     return status
 
 
@@ -217,6 +228,10 @@ def _share(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        import uvicorn  # noqa: F401  (the extra's one package; serve() uses it)
+    except ImportError:
+        raise _Failure('the demo server needs uvicorn: pip install "antechamber[demo]"') from None
     from antechamber.demo import serve
 
     serve(host=args.host, port=args.port)

@@ -88,7 +88,8 @@ def demo_settings(data_dir: str | Path, secret_key: str, **overrides: Any) -> Se
     values: dict[str, Any] = {
         "secret_key": secret_key,
         "preview": True,
-        "browsers": {"mode": "block", "supported": "defaults"},
+        # Phones get the seed's "designed for computers, but you can use it freely" notice.
+        "browsers": {"mode": "block", "supported": "defaults", "mobile_notice": True},
         "consent": {
             "partners": PARTNERS,
             "policy_url": "/cookies",
@@ -230,28 +231,32 @@ def site(settings: Settings) -> Starlette:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the demo with uvicorn until interrupted."""
+    """Run the demo with uvicorn until interrupted; its consent records go with it."""
     import uvicorn
 
-    data_dir = Path(tempfile.mkdtemp(prefix="antechamber-demo-"))
-    settings = demo_settings(data_dir, secrets.token_urlsafe(32))
-    app = create_app(settings)
-    base = f"http://{host}:{port}"
-    print(
-        "antechamber demo: using a development secret key generated for this run "
-        "(secrets.token_urlsafe). Consent cookies stop verifying when the demo restarts; "
-        "never use a generated key in production.",
-        flush=True,
-    )
-    print(f"antechamber demo: consent records are written to {data_dir / 'consent.db'}")
-    print(
-        "antechamber demo: every partner on the site is a local stand-in; "
-        "no request leaves this machine."
-    )
-    if settings.preview:
+    with tempfile.TemporaryDirectory(prefix="antechamber-demo-") as folder:
+        data_dir = Path(folder)
+        settings = demo_settings(data_dir, secrets.token_urlsafe(32))
+        app = create_app(settings)
+        base = f"http://{host}:{port}"
         print(
-            "antechamber demo: preview of the upgrade page as Internet Explorer 11 sees it: "
-            f"{base}{settings.route_prefix}/preview?ua={quote(IE_11)}&lang=en"
+            "antechamber demo: using a development secret key generated for this run "
+            "(secrets.token_urlsafe). Consent cookies stop verifying when the demo restarts; "
+            "never use a generated key in production.",
+            flush=True,
         )
-    print(f"antechamber demo: the site is at {base}/ (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", ws="none")
+        print(
+            f"antechamber demo: consent records are written to {data_dir / 'consent.db'} "
+            "(removed when the demo stops)"
+        )
+        print(
+            "antechamber demo: every partner on the site is a local stand-in; "
+            "no request leaves this machine."
+        )
+        if settings.preview:
+            print(
+                "antechamber demo: preview of the upgrade page as Internet Explorer 11 sees it: "
+                f"{base}{settings.route_prefix}/preview?ua={quote(IE_11)}&lang=en"
+            )
+        print(f"antechamber demo: the site is at {base}/ (Ctrl+C to stop)", flush=True)
+        uvicorn.run(app, host=host, port=port, log_level="info", ws="none")
