@@ -34,7 +34,11 @@ Promise.resolve()
   .then(() => { try { return require(target) } catch (e) {
     if (e.code === 'ERR_REQUIRE_ESM') return import(require('url').pathToFileURL(target).href)
     throw e } })
-  .then(value => process.stdout.write(JSON.stringify(value === undefined ? null : value)))
+  .then(value => {
+    // __esModule is usually not enumerable: JSON would lose it, so unwrap here.
+    if (value && typeof value === 'object' && value.__esModule) value = value.default
+    process.stdout.write(JSON.stringify(value === undefined ? null : value))
+  })
   .catch(error => { process.stderr.write(String(error && error.message || error)); process.exit(1) })
 """
 
