@@ -63,7 +63,8 @@ def _needs_node(case: dict[str, Any]) -> bool:
 def test_reads_packages_stats_and_configs_as_browserslist_does(case: dict[str, Any]) -> None:
     if _needs_node(case) and not HAS_NODE:
         pytest.skip("a computed shareable config is evaluated with node, and there is none")
-    options = {k: v for k, v in case.items() if k not in ("query", "answer")}
+    options = {k: v for k, v in case.items() if k not in ("query", "answer", "mobileToDesktop")}
+    options["mobile_to_desktop"] = case.get("mobileToDesktop", False)
     answer = case["answer"]
     if isinstance(answer, list):
         assert browserslist(case["query"], now=NOW, **options) == answer

@@ -162,7 +162,7 @@ def _resolve(queries: str | Sequence[str], context: Context) -> list[str]:
         for entry in _SELECTS[node.type](context, node):
             name, _, version = entry.partition(" ")
             if version == "0":
-                data = by_name(name)
+                data = by_name(name, context.mobile_to_desktop)
                 entry = f"{name} {data.versions[0]}" if data else entry
             selected.append(entry)
         if not node.negated and node.compose == "or":
@@ -200,8 +200,10 @@ def _select_sorted(queries: str | Sequence[str], context: Context) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def _cached(query: str, path: Path | None, env: str | None) -> tuple[str, ...]:
-    context = Context(None, path, env, None, _resolve)
+def _cached(
+    query: str, path: Path | None, env: str | None, mobile_to_desktop: bool
+) -> tuple[str, ...]:
+    context = Context(None, path, env, None, mobile_to_desktop, _resolve)
     return tuple(_select_sorted(query, context))
 
 
@@ -216,6 +218,7 @@ def browserslist(
     now: datetime | None = None,
     env: str | None = None,
     stats: _stats.Stats | None = None,
+    mobile_to_desktop: bool = False,
 ) -> list[str]:
     """The browser versions a browserslist query selects, as `npx browserslist` prints them.
 
@@ -229,7 +232,9 @@ def browserslist(
     the date for `last N years`, `baseline widely/newly available` and `maintained node versions`
     (naive datetimes are UTC; default: the time of the call). `env` picks a config section
     (default: $BROWSERSLIST_ENV, $NODE_ENV, "production"). `stats` is the `my stats` usage: a
-    `browserslist-stats.json` path or its parsed mapping. Raises BrowserslistError (a
+    `browserslist-stats.json` path or its parsed mapping. `mobile_to_desktop` is browserslist's
+    `mobileToDesktop` option: Chrome and Firefox for Android, IE Mobile and Android WebView take
+    their desktop equivalent's versions (`and_chr >= 120` selects and_chr 120 and up). Raises BrowserslistError (a
     ValueError) with browserslist's own message for a malformed query, an unknown browser,
     version, feature or region, and a package that cannot be found or read.
     """
@@ -239,10 +244,10 @@ def browserslist(
     try:
         nodes = _parse(query)
         if stats is None and not _uncached(nodes) and now is None:
-            return list(_cached(query, where, env))
+            return list(_cached(query, where, env, mobile_to_desktop))
         moment = to_ms(now if now is not None else datetime.now(UTC))
         usage = _stats.custom_usage(stats, where if where is not None else Path.cwd())
-        context = Context(moment, where, env, usage, _resolve)
+        context = Context(moment, where, env, usage, mobile_to_desktop, _resolve)
         return _select_sorted(query, context)
     except BrowserslistError as error:
         raise BrowserslistError(error.reason, query) from None

@@ -19,51 +19,52 @@ def _count(node: Node) -> int:
 
 def last_major_versions(context: Context, node: Node) -> list[str]:
     selected: list[str] = []
-    for data in d.data().values():
+    for data in d.browsers(context.mobile_to_desktop):
         entries = d.names(data, d.major_versions(data.released, _count(node)))
-        selected += d.filter_jumps(entries, data.name, _count(node))
+        selected += d.filter_jumps(entries, data.name, _count(node), context.mobile_to_desktop)
     return selected
 
 
 def last_versions(context: Context, node: Node) -> list[str]:
     selected: list[str] = []
-    for data in d.data().values():
+    for data in d.browsers(context.mobile_to_desktop):
         entries = d.names(data, data.released[-_count(node) :])
-        selected += d.filter_jumps(entries, data.name, _count(node))
+        selected += d.filter_jumps(entries, data.name, _count(node), context.mobile_to_desktop)
     return selected
 
 
 def last_browser_major_versions(context: Context, node: Node) -> list[str]:
-    data = d.check_name(node.groups[1] or "")
+    data = d.check_name(node.groups[1] or "", context.mobile_to_desktop)
     entries = d.names(data, d.major_versions(data.released, _count(node)))
-    return d.filter_jumps(entries, data.name, _count(node))
+    return d.filter_jumps(entries, data.name, _count(node), context.mobile_to_desktop)
 
 
 def last_browser_versions(context: Context, node: Node) -> list[str]:
-    data = d.check_name(node.groups[1] or "")
-    return d.filter_jumps(d.names(data, data.released[-_count(node) :]), data.name, _count(node))
+    data = d.check_name(node.groups[1] or "", context.mobile_to_desktop)
+    return d.filter_jumps(d.names(data, data.released[-_count(node) :]), data.name, _count(node), context.mobile_to_desktop)
 
 
 def unreleased_versions(context: Context, node: Node) -> list[str]:
     selected: list[str] = []
-    for data in d.data().values():
+    for data in d.browsers(context.mobile_to_desktop):
         selected += d.names(data, (v for v in data.versions if v not in data.released))
     return selected
 
 
 def unreleased_browser_versions(context: Context, node: Node) -> list[str]:
-    data = d.check_name(node.groups[0] or "")
+    data = d.check_name(node.groups[0] or "", context.mobile_to_desktop)
     return d.names(data, (v for v in data.versions if v not in data.released))
 
 
 def last_years(context: Context, node: Node) -> list[str]:
     now = context.now_ms if context.now_ms is not None else 0
-    return d.filter_by_year(now - _YEAR_MS * float(node.groups[0] or 0))
+    return d.filter_by_year(now - _YEAR_MS * float(node.groups[0] or 0), context.mobile_to_desktop)
 
 
 def since(context: Context, node: Node) -> list[str]:
     year, month, day = (*node.groups, None, None)[:3]
-    return d.filter_by_year(date_utc_ms(int(year or 0), int(month or "01") - 1, int(day or "01")))
+    since_ms = date_utc_ms(int(year or 0), int(month or "01") - 1, int(day or "01"))
+    return d.filter_by_year(since_ms, context.mobile_to_desktop)
 
 
 def popularity(context: Context, node: Node) -> list[str]:
@@ -114,7 +115,7 @@ def cover_usage(usage: dict[str, float], coverage: float) -> list[str]:
 
 def browser_range(context: Context, node: Node) -> list[str]:
     name, first, last = node.groups[0] or "", node.groups[1] or "", node.groups[2] or ""
-    data = d.check_name(name)
+    data = d.check_name(name, context.mobile_to_desktop)
     low = parse_float(d.normalize_version(data, first) or first)
     high = parse_float(d.normalize_version(data, last) or last)
     return d.names(
@@ -125,7 +126,7 @@ def browser_range(context: Context, node: Node) -> list[str]:
 
 def browser_ray(context: Context, node: Node) -> list[str]:
     name, sign, version = node.groups[0] or "", node.groups[1] or "", node.groups[2] or ""
-    data = d.check_name(name)
+    data = d.check_name(name, context.mobile_to_desktop)
     alias = data.version_aliases.get(version.lower())
     # Numbers stay as written: an alias would move a bound such as 15.6 to the far end of
     # "15.6-15.8".
@@ -140,7 +141,7 @@ def browser_version(context: Context, node: Node) -> list[str]:
     name, version = node.groups[0] or "", node.groups[1] or ""
     if version.lower() == "tp":
         version = "TP"
-    data = d.check_name(name)
+    data = d.check_name(name, context.mobile_to_desktop)
     alias = d.normalize_version(data, version)
     if alias:
         version = alias
@@ -154,7 +155,7 @@ def browser_version(context: Context, node: Node) -> list[str]:
 
 
 def unknown(context: Context, node: Node) -> list[str]:
-    if d.by_name(node.query):
+    if d.by_name(node.query, context.mobile_to_desktop):
         raise BrowserslistError(f"Specify versions in Browserslist query for browser {node.query}")
     raise BrowserslistError(
         f"Unknown browser query `{node.query}`. "

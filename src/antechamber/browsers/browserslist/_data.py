@@ -90,13 +90,49 @@ def region_usage(place: str) -> dict[str, float]:
     return usage
 
 
-def by_name(name: str) -> Browser | None:
+# browserslist's desktopNames: with `mobileToDesktop`, these agents (caniuse lists only the newest
+# version of most) take their desktop equivalent's versions.
+DESKTOP_NAMES: Final = {"and_chr": "chrome", "and_ff": "firefox", "ie_mob": "ie", "android": "chrome"}
+
+
+def by_name(name: str, mobile_to_desktop: bool = False) -> Browser | None:
     name = name.lower()
-    return data().get(ALIASES.get(name, name))
+    name = ALIASES.get(name, name)
+    if mobile_to_desktop and name in DESKTOP_NAMES:
+        return _desktop_view(name)
+    return data().get(name)
 
 
-def check_name(name: str) -> Browser:
-    found = by_name(name)
+@cache
+def _desktop_view(name: str) -> Browser:
+    own, desktop = data()[name], data()[DESKTOP_NAMES[name]]
+    if name != "android":
+        return Browser(
+            name, desktop.versions, desktop.released, desktop.release_date, own.version_aliases
+        )
+    # normalizeAndroidData: Android's legacy versions, then Chrome's from 37 on.
+    def merged(android: Sequence[str], chrome: Sequence[str]) -> tuple[str, ...]:
+        legacy = [v for v in android if re.match(r"^(?:[2-4]\.|[34]$)", v)]
+        first = chrome.index(ANDROID_EVERGREEN_FIRST) if ANDROID_EVERGREEN_FIRST in chrome else -1
+        return (*legacy, *chrome[first:])
+
+    released = merged(own.released, desktop.released)
+    dates = dict(own.release_date)
+    for version in released:
+        if version not in dates:
+            dates[version] = desktop.release_date.get(version)
+    return Browser(
+        name, merged(own.versions, desktop.versions), released, dates, own.version_aliases
+    )
+
+
+def browsers(mobile_to_desktop: bool) -> list[Browser]:
+    """Every agent's data in caniuse's order, as browserslist iterates `agents`."""
+    return [by_name(name, mobile_to_desktop) or data()[name] for name in data()]
+
+
+def check_name(name: str, mobile_to_desktop: bool = False) -> Browser:
+    found = by_name(name, mobile_to_desktop)
     if found is None:
         raise BrowserslistError(f"Unknown browser {name}")
     return found
@@ -136,10 +172,14 @@ def normalize_version(browser: Browser, version: str) -> str | None:
     return None
 
 
-def filter_jumps(entries: list[str], name: str, count: int) -> list[str]:
+def filter_jumps(
+    entries: list[str], name: str, count: int, mobile_to_desktop: bool = False
+) -> list[str]:
     # caniuse lists Android Browser and Opera Mobile with a jump from legacy versions to the
     # latest, so "last N" takes the latest only until N reaches past the jump.
     if name == "android":
+        if mobile_to_desktop:
+            return entries
         released = data()["chrome"].released
         first = released.index(ANDROID_EVERGREEN_FIRST) if ANDROID_EVERGREEN_FIRST in released else -1
         jump = len(released) - first
@@ -177,10 +217,10 @@ def filter_usage(usage: Mapping[str, float], sign: str, popularity: float) -> li
     return [k for k, share in usage.items() if share >= popularity]
 
 
-def filter_by_year(since_ms: float) -> list[str]:
+def filter_by_year(since_ms: float, mobile_to_desktop: bool = False) -> list[str]:
     since = since_ms / 1000
     selected: list[str] = []
-    for browser in data().values():
+    for browser in browsers(mobile_to_desktop):
         selected += names(
             browser,
             (v for v, date in browser.release_date.items() if date is not None and date >= since),

@@ -28,6 +28,8 @@ class Context:
     env: str | None = None
     # `my stats`: usage by "agent version", or None when no statistics were given.
     custom_usage: Mapping[str, float] | None = None
+    # browserslist's `mobileToDesktop` option (see _data.DESKTOP_NAMES).
+    mobile_to_desktop: bool = False
     resolve: Callable[[str | Sequence[str], Context], list[str]] = field(
         default=lambda queries, context: [], compare=False
     )

@@ -50,14 +50,30 @@ def select(context: Context, node: Node) -> list[str]:
     if support is None:
         raise BrowserslistError(f"Unknown feature name `{feature}`.")
     wanted = "y" if (node.groups[0] or "").lower() == "fully" else "ya"
+    flags = {
+        agent: dict(zip(d.data()[agent].versions, kinds, strict=False))
+        for agent, kinds in support.items()
+        if agent in d.data()
+    }
     result: list[str] = []
-    for agent, flags in support.items():
-        data = d.by_name(agent)
+    for agent, own in flags.items():
+        data = d.by_name(agent, context.mobile_to_desktop)
         if data is None:
             continue
-        result += [
-            f"{agent} {version}"
-            for version, flag in zip(data.versions, flags, strict=False)
-            if flag in wanted
-        ]
+        # With mobileToDesktop, a mobile agent's versions that caniuse does not list take the
+        # desktop's support, when its newest listed released version has the feature.
+        newest = next((v for v in reversed(data.released) if v in own), None)
+        desktop = d.DESKTOP_NAMES.get(agent)
+        check_desktop = (
+            context.mobile_to_desktop
+            and desktop is not None
+            and newest is not None
+            and own[newest] in wanted
+        )
+        for version in data.versions:
+            flag = own.get(version)
+            if flag is None and check_desktop and desktop is not None:
+                flag = flags.get(desktop, {}).get(version)
+            if flag is not None and flag in wanted:
+                result.append(f"{agent} {version}")
     return result
