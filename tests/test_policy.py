@@ -545,7 +545,7 @@ def test_single_version_mobile_agents_are_judged_by_what_the_query_says() -> Non
 
 
 def test_a_query_of_node_versions_only_is_refused() -> None:
-    with pytest.raises(ValueError, match="selects no browser.*node"):
+    with pytest.raises(ValueError, match=r"selects no browser.*node"):
         BrowserPolicy("maintained node versions")
 
 

@@ -234,9 +234,11 @@ def browserslist(
     (default: $BROWSERSLIST_ENV, $NODE_ENV, "production"). `stats` is the `my stats` usage: a
     `browserslist-stats.json` path or its parsed mapping. `mobile_to_desktop` is browserslist's
     `mobileToDesktop` option: Chrome and Firefox for Android, IE Mobile and Android WebView take
-    their desktop equivalent's versions (`and_chr >= 120` selects and_chr 120 and up). Raises BrowserslistError (a
-    ValueError) with browserslist's own message for a malformed query, an unknown browser,
-    version, feature or region, and a package that cannot be found or read.
+    their desktop equivalent's versions (`and_chr >= 120` selects and_chr 120 and up).
+
+    Raises BrowserslistError (a ValueError) with browserslist's own message for a malformed
+    query, an unknown browser, version, feature or region, and a package that cannot be found
+    or read.
     """
     if not isinstance(query, str):
         raise TypeError(f"A browserslist query must be a string, not {type(query).__name__}")
@@ -251,4 +253,3 @@ def browserslist(
         return _select_sorted(query, context)
     except BrowserslistError as error:
         raise BrowserslistError(error.reason, query) from None
-

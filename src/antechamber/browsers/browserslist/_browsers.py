@@ -41,7 +41,12 @@ def last_browser_major_versions(context: Context, node: Node) -> list[str]:
 
 def last_browser_versions(context: Context, node: Node) -> list[str]:
     data = d.check_name(node.groups[1] or "", context.mobile_to_desktop)
-    return d.filter_jumps(d.names(data, data.released[-_count(node) :]), data.name, _count(node), context.mobile_to_desktop)
+    return d.filter_jumps(
+        d.names(data, data.released[-_count(node) :]),
+        data.name,
+        _count(node),
+        context.mobile_to_desktop,
+    )
 
 
 def unreleased_versions(context: Context, node: Node) -> list[str]:

@@ -92,7 +92,12 @@ def region_usage(place: str) -> dict[str, float]:
 
 # browserslist's desktopNames: with `mobileToDesktop`, these agents (caniuse lists only the newest
 # version of most) take their desktop equivalent's versions.
-DESKTOP_NAMES: Final = {"and_chr": "chrome", "and_ff": "firefox", "ie_mob": "ie", "android": "chrome"}
+DESKTOP_NAMES: Final = {
+    "and_chr": "chrome",
+    "and_ff": "firefox",
+    "ie_mob": "ie",
+    "android": "chrome",
+}
 
 
 def by_name(name: str, mobile_to_desktop: bool = False) -> Browser | None:
@@ -110,6 +115,7 @@ def _desktop_view(name: str) -> Browser:
         return Browser(
             name, desktop.versions, desktop.released, desktop.release_date, own.version_aliases
         )
+
     # normalizeAndroidData: Android's legacy versions, then Chrome's from 37 on.
     def merged(android: Sequence[str], chrome: Sequence[str]) -> tuple[str, ...]:
         legacy = [v for v in android if re.match(r"^(?:[2-4]\.|[34]$)", v)]
@@ -181,7 +187,9 @@ def filter_jumps(
         if mobile_to_desktop:
             return entries
         released = data()["chrome"].released
-        first = released.index(ANDROID_EVERGREEN_FIRST) if ANDROID_EVERGREEN_FIRST in released else -1
+        first = (
+            released.index(ANDROID_EVERGREEN_FIRST) if ANDROID_EVERGREEN_FIRST in released else -1
+        )
         jump = len(released) - first
     elif name == "op_mob":
         jump = int(major(data()["op_mob"].released[-1])) - OP_MOB_BLINK_FIRST + 1

@@ -28,6 +28,8 @@ def pick_env(config: Any, env: str | None) -> Any:
         return config
     # A JS `||`: an empty string or list section falls through to the defaults.
     return config.get(env_name(env)) or config.get("defaults")
+
+
 def _parse_rc(text: str, path: Path) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {"defaults": []}
     sections = ["defaults"]
@@ -160,7 +162,11 @@ def find_config(start: Path) -> Mapping[str, Any] | None:
     for folder in (start.resolve(), *start.resolve().parents):
         if not folder.is_dir():
             continue
-        config, rc, package = folder / "browserslist", folder / ".browserslistrc", folder / "package.json"
+        config, rc, package = (
+            folder / "browserslist",
+            folder / ".browserslistrc",
+            folder / "package.json",
+        )
         in_package = None
         if package.is_file():
             try:
@@ -171,9 +177,13 @@ def find_config(start: Path) -> Mapping[str, Any] | None:
         _check_typo(rc)
         _check_typo(config)
         if config.is_file() and in_package:
-            raise BrowserslistError(f"{folder} contains both browserslist and package.json with browsers")
+            raise BrowserslistError(
+                f"{folder} contains both browserslist and package.json with browsers"
+            )
         if rc.is_file() and in_package:
-            raise BrowserslistError(f"{folder} contains both .browserslistrc and package.json with browsers")
+            raise BrowserslistError(
+                f"{folder} contains both .browserslistrc and package.json with browsers"
+            )
         if config.is_file() and rc.is_file():
             raise BrowserslistError(f"{folder} contains both .browserslistrc and browserslist")
         for file in (config, rc):

@@ -86,7 +86,7 @@ def _loose(sign: str, bound: str) -> Any:
 
 def _semver_filter(sign: str, bound: str) -> Any:
     # generateSemverFilter: a missing or unreadable minor or patch is 0; the major stays NaN.
-    numbers = _ints(bound) + [math.nan, math.nan]
+    numbers = [*_ints(bound), math.nan, math.nan]
     limit = ["NaN" if math.isnan(numbers[0]) else str(int(numbers[0]))] + [
         "0" if math.isnan(x) else str(int(x)) for x in numbers[1:3]
     ]
@@ -190,7 +190,7 @@ def _node_on_path() -> str | None:
     if node is None:
         return None
     try:
-        output = subprocess.run(
+        output = subprocess.run(  # noqa: S603
             [node, "--version"], capture_output=True, text=True, timeout=10, check=True
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
