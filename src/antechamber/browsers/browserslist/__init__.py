@@ -20,7 +20,13 @@ from pathlib import Path
 from antechamber.browsers.browserslist import _browsers as b
 from antechamber.browsers.browserslist import baseline, extends, features, nodejs
 from antechamber.browsers.browserslist import stats as _stats
-from antechamber.browsers.browserslist._data import ALIASES, BrowserslistError, by_name
+from antechamber.browsers.browserslist._data import (
+    ALIASES,
+    BrowserslistError,
+    by_name,
+    global_usage,
+    region_usage,
+)
 from antechamber.browsers.browserslist._js import compare, compare_semver, regex, to_ms
 from antechamber.browsers.browserslist._parse import Context, Node, Select, parse
 from antechamber.browsers.browserslist.config import DEFAULTS, browserslist_config, load_config
@@ -31,6 +37,7 @@ __all__ = [
     "BROWSERSLIST_VERSION",
     "BrowserslistError",
     "browserslist",
+    "coverage",
     "load_config",
 ]
 
@@ -253,3 +260,23 @@ def browserslist(
         return _select_sorted(query, context)
     except BrowserslistError as error:
         raise BrowserslistError(error.reason, query) from None
+
+
+def coverage(browsers: Sequence[str], region: str | None = None) -> float:
+    """The share of users (percent) the entries cover: browserslist.coverage(). `region` is a
+    caniuse region code (`"US"`, `"alt-eu"`), or None for the world. Entries without usage data
+    (Node.js versions, unreleased browsers) count for nothing."""
+    if region is None:
+        usage = global_usage()
+    else:
+        try:
+            usage = region_usage(region.lower() if len(region) > 2 else region.upper())
+        except BrowserslistError as error:
+            raise BrowserslistError(error.reason, region) from None
+    total = 0.0
+    for entry in browsers:
+        share = usage.get(entry)
+        if share is None:
+            share = usage.get(entry.rpartition(" ")[0] + " 0")
+        total += share or 0
+    return total

@@ -13,7 +13,7 @@ NOT_LITERAL: Final = object()
 
 _PREFIX = re.compile(
     r"""\s*(?:(?:'use strict'|"use strict");?\s*)?"""
-    r"""(?:module\.exports|exports\.default|export\s+default)\s*=?\s*"""
+    r"""(?:module\.exports|export\s+default)\s*=?\s*"""
 )
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _TOKEN = re.compile(
