@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 
-from antechamber.browsers.browserslist import BrowserslistError, browserslist, load_config
+from antechamber import BASELINE_VERSION
+from antechamber.browsers.browserslist import (
+    BrowserslistError,
+    browserslist,
+    features,
+    load_config,
+    nodejs,
+)
+from antechamber.browsers.browserslist._jsdata import NOT_LITERAL, exported_literal
 from antechamber.browsers.caniuse import CANIUSE_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,7 +37,12 @@ PROJECT = FIXTURES / "browserslist_project"
 
 
 def test_the_fixtures_were_made_with_the_shipped_data() -> None:
-    assert REFERENCE["caniuse-lite"] == CANIUSE_VERSION
+    assert REFERENCE["caniuse-lite"] == CANIUSE_VERSION == features.version()
+    assert REFERENCE["baseline-browser-mapping"] == BASELINE_VERSION
+    assert nodejs.versions() == {
+        "node-releases": REFERENCE["node-releases"],
+        "electron-to-chromium": REFERENCE["electron-to-chromium"],
+    }
     assert len(SELECTIONS) >= 80
 
 
@@ -259,3 +272,42 @@ def test_a_directory_with_two_configs_is_ambiguous(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"browserslist": "> 1%"}', encoding="utf-8")
     with pytest.raises(ValueError, match="several browserslist configs"):
         load_config(str(tmp_path))
+
+
+# Shareable configs that are data are read without Node.js; anything computed is left to node.
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ('module.exports = ["ie 11"]', ["ie 11"]),
+        (
+            "'use strict'\n// comment\nmodule.exports = ['> 1%', 'not dead',];\n",
+            ["> 1%", "not dead"],
+        ),
+        (
+            "module.exports = {\n  production: ['defaults'], /* dev */\n"
+            '  development: ["last 1 chrome version"]\n}',
+            {"production": ["defaults"], "development": ["last 1 chrome version"]},
+        ),
+        ("export default ['chrome >= 120']", ["chrome >= 120"]),
+        ("module.exports = null", None),
+        ("module.exports = 'some string'", "some string"),
+    ],
+)
+def test_a_literal_export_is_read_as_data(source: str, value: object) -> None:
+    assert exported_literal(source) == value
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "module.exports = ['chrome >= 120'].concat(['firefox >= 121'])",
+        "const base = ['defaults']\nmodule.exports = base",
+        "module.exports = [...require('./base'), 'not dead']",
+        'exports.default = ["ie 11"]',
+        "module.exports = ['ie 11']\nmodule.exports.push('ie 10')",
+    ],
+)
+def test_a_computed_export_is_left_to_node(source: str) -> None:
+    assert exported_literal(source) is NOT_LITERAL

@@ -838,6 +838,8 @@ BROWSERSLIST_PROJECT = Path(__file__).parent / "fixtures" / "browserslist_projec
         ("[production]\nextends browserslist-config-envs", CHROME_130, IE_11),
         ("> 5% in my stats", CHROME_130, CHROME_100_WINDOWS_7),
         ("> 10% in browserslist-config-acme stats", CHROME_130, CHROME_100_WINDOWS_7),
+        # browserslist's own README example.
+        ("defaults and fully supports es6-module\nmaintained node versions", CHROME_130, IE_11),
     ],
     ids=lambda value: value.split("\n")[-1] if "Mozilla" not in value else "",
 )
