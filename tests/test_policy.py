@@ -508,10 +508,6 @@ SAMSUNG_9_2 = (
     "Mozilla/5.0 (Linux; Android 9; SAMSUNG SM-G960F Build/PPR1.180610.011) AppleWebKit/537.36 "
     "(KHTML, like Gecko) SamsungBrowser/9.2 Chrome/67.0.3396.87 Mobile Safari/537.36"
 )
-SAMSUNG_4_0_QUEST = (  # from uap-core's corpus: Samsung Internet 4.0 in a VR headset
-    "Mozilla/5.0 (X11; Linux x86_64; Quest 2) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "OculusBrowser/26.2.0.0.10 SamsungBrowser/4.0 Chrome/110.0.5481.192 VR Safari/537.36"
-)
 CHROME_ANDROID_153 = (
     "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/153.0.0.0 Mobile Safari/537.36"
