@@ -2,7 +2,6 @@
 
     antechamber check "Mozilla/5.0 ... Chrome/118.0.0.0 Safari/537.36" [--supported QUERY] [--json]
     antechamber browsers "defaults"          # one version per line, as `npx browserslist`
-    antechamber browsers --coverage "defaults" [--region US]   # the share of users it covers
     antechamber share [--region DE]          # the usage table the upgrade page shows
     antechamber demo [--host 127.0.0.1] [--port 8000]
 
