@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -218,7 +217,7 @@ def _browsers(args: argparse.Namespace, out: TextIO) -> int:
 
 def _js_round(share: float) -> str:
     # Math.round(share * 100) / 100, printed as JS prints a number (87.5, 100, 0.01).
-    rounded = math.floor(share * 100 + 0.5) / 100
+    rounded = int(share * 100 + 0.5) / 100  # shares are never negative: int() is floor()
     return str(int(rounded)) if rounded.is_integer() else repr(rounded)
 
 
