@@ -8,13 +8,23 @@ snapshot's version, Date.now() fixed at the fixture's "now".
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from antechamber.browsers.browserslist import BrowserslistError, browserslist, load_config
+from antechamber import BASELINE_VERSION
+from antechamber.browsers.browserslist import (
+    BrowserslistError,
+    browserslist,
+    features,
+    load_config,
+    nodejs,
+)
+from antechamber.browsers.browserslist._jsdata import NOT_LITERAL, exported_literal
 from antechamber.browsers.caniuse import CANIUSE_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,10 +33,16 @@ NOW = datetime.fromisoformat(REFERENCE["now"])
 SELECTIONS = {q: r for q, r in REFERENCE["results"].items() if isinstance(r, list)}
 ERRORS = {q: r["error"] for q, r in REFERENCE["results"].items() if isinstance(r, dict)}
 CONFIGS = REFERENCE["configs"]
+PROJECT = FIXTURES / "browserslist_project"
 
 
 def test_the_fixtures_were_made_with_the_shipped_data() -> None:
-    assert REFERENCE["caniuse-lite"] == CANIUSE_VERSION
+    assert REFERENCE["caniuse-lite"] == CANIUSE_VERSION == features.version()
+    assert REFERENCE["baseline-browser-mapping"] == BASELINE_VERSION
+    assert nodejs.versions() == {
+        "node-releases": REFERENCE["node-releases"],
+        "electron-to-chromium": REFERENCE["electron-to-chromium"],
+    }
     assert len(SELECTIONS) >= 80
 
 
@@ -43,39 +59,86 @@ def test_fails_where_browserslist_fails_with_its_reason(query: str) -> None:
     assert repr(query) in str(raised.value)
 
 
-UNSHIPPED = [
-    "node 18",
-    "node >= 20",
-    "node 18 - 22",
-    "last 2 node versions",
-    "last 2 node major versions",
-    "current node",
-    "maintained node versions",
-    "electron 30",
-    "electron >= 30",
-    "electron 28 - 30",
-    "last 2 electron versions",
-    "last 2 electron major versions",
-    "supports es6-module",
-    "fully supports css-grid",
-    "partially supports wasm",
-    "extends browserslist-config-acme",
-    "browserslist config",
-    "> 1% in my stats",
-    "> 1% in acme stats",
-    "cover 99% in my stats",
-    "cover 99% in acme stats",
-    "baseline widely available",
-    "baseline 2024",
-    "defaults, not node 18",
-]
+CASES = REFERENCE["cases"]
+HAS_NODE = shutil.which("node") is not None
 
 
-@pytest.mark.parametrize("query", UNSHIPPED)
-def test_queries_needing_unshipped_data_say_so(query: str) -> None:
-    with pytest.raises(BrowserslistError, match="antechamber does not ship") as raised:
-        browserslist(query)
-    assert repr(query) in str(raised.value)
+def _query_case_id(case: dict[str, Any]) -> str:
+    extra = {k: v for k, v in case.items() if k not in ("query", "path", "answer")}
+    return f"{case['query']} @{Path(case['path']).name} {extra or ''}".strip()
+
+
+def _needs_node(case: dict[str, Any]) -> bool:
+    return "computed" in case["query"] or "esmodule" in case["query"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_query_case_id)
+def test_reads_packages_stats_and_configs_as_browserslist_does(case: dict[str, Any]) -> None:
+    if _needs_node(case) and not HAS_NODE:
+        pytest.skip("a computed shareable config is evaluated with node, and there is none")
+    options = {k: v for k, v in case.items() if k not in ("query", "answer", "mobileToDesktop")}
+    options["mobile_to_desktop"] = case.get("mobileToDesktop", False)
+    answer = case["answer"]
+    if isinstance(answer, list):
+        assert browserslist(case["query"], now=NOW, **options) == answer
+        return
+    with pytest.raises(BrowserslistError) as raised:
+        browserslist(case["query"], now=NOW, **options)
+    if answer["error"].startswith("Cannot find module"):
+        # Node's own message (with its require stack): ours names the package and where.
+        package = answer["error"].split("'")[1].removesuffix("/browserslist-stats.json")
+        assert f"Cannot find module '{package}" in raised.value.reason
+    else:
+        assert raised.value.reason == answer["error"]
+
+
+def test_a_computed_config_without_node_names_the_package_and_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from antechamber.browsers.browserslist import extends
+
+    extends._load.cache_clear()  # evaluated once per process: forget an earlier evaluation
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(BrowserslistError) as raised:
+        browserslist("extends browserslist-config-computed", path=PROJECT / "x")
+    assert "`browserslist-config-computed`" in raised.value.reason
+    assert "install Node.js" in raised.value.reason
+
+
+def test_a_plain_data_config_is_read_without_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "")
+    ssr = browserslist("extends browserslist-config-envs", path=PROJECT, env="ssr")
+    assert ssr == SELECTIONS["node 22"]
+
+
+def test_current_node_is_the_node_on_path() -> None:
+    if HAS_NODE:
+        version = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        assert browserslist("current node") == [f"node {version.removeprefix('v')}"]
+
+
+def test_without_node_current_node_is_the_oldest_maintained_version() -> None:
+    # browserslist's build for environments without Node.js answers the same.
+    from antechamber.browsers.browserslist import nodejs
+
+    nodejs._node_on_path.cache_clear()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PATH", "")
+            nodejs._node_on_path.cache_clear()
+            oldest = SELECTIONS["maintained node versions"][-1]
+            assert browserslist("current node", now=NOW) == [oldest]
+    finally:
+        nodejs._node_on_path.cache_clear()
+
+
+def test_baseline_widely_available_moves_with_the_date() -> None:
+    later = datetime(2027, 11, 1)
+    widely_then = browserslist("baseline widely available", now=later)
+    assert widely_then != SELECTIONS["baseline widely available"]
+    assert widely_then == browserslist("baseline widely available on 2027-11-01")
 
 
 def test_an_error_is_a_value_error() -> None:
@@ -209,3 +272,42 @@ def test_a_directory_with_two_configs_is_ambiguous(tmp_path: Path) -> None:
     (tmp_path / "package.json").write_text('{"browserslist": "> 1%"}', encoding="utf-8")
     with pytest.raises(ValueError, match="several browserslist configs"):
         load_config(str(tmp_path))
+
+
+# Shareable configs that are data are read without Node.js; anything computed is left to node.
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ('module.exports = ["ie 11"]', ["ie 11"]),
+        (
+            "'use strict'\n// comment\nmodule.exports = ['> 1%', 'not dead',];\n",
+            ["> 1%", "not dead"],
+        ),
+        (
+            "module.exports = {\n  production: ['defaults'], /* dev */\n"
+            '  development: ["last 1 chrome version"]\n}',
+            {"production": ["defaults"], "development": ["last 1 chrome version"]},
+        ),
+        ("export default ['chrome >= 120']", ["chrome >= 120"]),
+        ("module.exports = null", None),
+        ("module.exports = 'some string'", "some string"),
+    ],
+)
+def test_a_literal_export_is_read_as_data(source: str, value: object) -> None:
+    assert exported_literal(source) == value
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "module.exports = ['chrome >= 120'].concat(['firefox >= 121'])",
+        "const base = ['defaults']\nmodule.exports = base",
+        "module.exports = [...require('./base'), 'not dead']",
+        'exports.default = ["ie 11"]',
+        "module.exports = ['ie 11']\nmodule.exports.push('ie 10')",
+    ],
+)
+def test_a_computed_export_is_left_to_node(source: str) -> None:
+    assert exported_literal(source) is NOT_LITERAL

@@ -308,3 +308,26 @@ def test_version_names_the_caniuse_data(capsys: pytest.CaptureFixture[str]) -> N
         main(["--version"])
     assert exit_info.value.code == 0
     assert CANIUSE_VERSION in capsys.readouterr().out
+
+
+COVERAGE = REFERENCE["coverage"]
+
+
+@pytest.mark.parametrize(
+    "case", COVERAGE, ids=[f"{case['query']} @{case['regions']}" for case in COVERAGE]
+)
+def test_browsers_coverage_prints_what_npx_browserslist_coverage_prints(
+    capsys: pytest.CaptureFixture[str], case: dict[str, str]
+) -> None:
+    status, out, _ = run(
+        capsys, "browsers", "--coverage", case["query"], "--region", case["regions"]
+    )
+    assert (status, out) == (0, case["output"])
+
+
+def test_browsers_coverage_of_an_unknown_region_fails_naming_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run(capsys, "browsers", "--coverage", "defaults", "--region", "XX")
+    assert status != 0
+    assert "Unknown region name `XX`" in err

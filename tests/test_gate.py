@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import types
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -815,3 +817,59 @@ async def test_each_page_comes_back_to_its_own_path(
     assert 'name="next" value="/page?a=1&amp;b=2"' in first.text
     assert 'name="next" value="/"' in second.text
     assert first.text.replace("/page?a=1&amp;b=2", "/") == second.text
+
+
+# -- every browserslist query type, from a .browserslistrc ---------------------------------------
+
+BROWSERSLIST_PROJECT = Path(__file__).parent / "fixtures" / "browserslist_project"
+
+
+@pytest.mark.parametrize(
+    ("rc", "supported", "outdated"),
+    [
+        ("baseline widely available", CHROME_130, IE_11),
+        ("baseline widely available on 2024-06-01 with downstream", CHROME_130, IE_11),
+        ("baseline 2020 including kaios", CHROME_MOBILE_90_ANDROID_7, IE_11),
+        ("fully supports es6-module", CHROME_130, IE_11),
+        ("supports css-grid\nnot dead", CHROME_100_WINDOWS_7, IE_11),
+        ("chrome >= 120\nmaintained node versions\nnode >= 22", CHROME_130, CHROME_100_WINDOWS_7),
+        ("electron >= 30", CHROME_130, CHROME_100_WINDOWS_7),
+        ("extends browserslist-config-a", IE_9, CHROME_130),
+        ("[production]\nextends browserslist-config-envs", CHROME_130, IE_11),
+        ("> 5% in my stats", CHROME_130, CHROME_100_WINDOWS_7),
+        ("> 10% in browserslist-config-acme stats", CHROME_130, CHROME_100_WINDOWS_7),
+        # browserslist's own README example.
+        ("defaults and fully supports es6-module\nmaintained node versions", CHROME_130, IE_11),
+    ],
+    ids=lambda value: value.split("\n")[-1] if "Mozilla" not in value else "",
+)
+async def test_a_browserslistrc_of_each_query_type_loads_and_gates(
+    client_for: Callable[..., httpx.AsyncClient],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rc: str,
+    supported: str,
+    outdated: str,
+) -> None:
+    # A front end's folder: its config, its node_modules (shareable configs, a stats package) and
+    # its browserslist-stats.json, as `npm install` and its analytics export leave them.
+    shutil.copytree(BROWSERSLIST_PROJECT / "node_modules", tmp_path / "node_modules")
+    shutil.copy(BROWSERSLIST_PROJECT / "browserslist-stats.json", tmp_path)
+    (tmp_path / ".browserslistrc").write_text(rc + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # where `in PKG stats` looks, as browserslist does
+    client = client_for(browserslist_config=str(tmp_path / ".browserslistrc"))
+    assert (await client.get("/", headers=visit(supported))).status_code == 200
+    assert (await client.get("/", headers=visit(outdated))).status_code == 406
+
+
+async def test_browserslist_stats_is_a_setting(
+    client_for: Callable[..., httpx.AsyncClient],
+) -> None:
+    stats = str(BROWSERSLIST_PROJECT / "browserslist-stats.json")
+    client = client_for(supported="> 10% in my stats", browserslist_stats=stats)
+    # The stats give IE 11 11% and Chrome 109 30%: both pass, older ones do not.
+    assert (await client.get("/", headers=visit(IE_11))).status_code == 200
+    assert (await client.get("/", headers=visit(CHROME_130))).status_code == 200
+    assert (await client.get("/", headers=visit(IE_9))).status_code == 406
+    with pytest.raises(ValueError, match="browserslist_stats"):
+        Settings(browsers={"browserslist_stats": "/nowhere/browserslist-stats.json"})

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from user_agents.parsers import UserAgent
 
+from antechamber.browsers.browserslist import browserslist
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import Detection
 from antechamber.browsers.policy import MODERN, BrowserInfo, BrowserPolicy, _info
@@ -492,3 +493,59 @@ def test_a_verdict_carries_every_field_of_the_detection_to_its_own_field() -> No
     )
     bot = _info(Detection("b", is_bot=True, is_tablet=True), "bot", "r")
     assert (bot.is_bot, bot.is_mobile, bot.is_tablet) == (True, False, True)
+
+
+# -- Samsung Internet's minor versions and single-version mobile agents ---------------------------
+
+# Real User-Agents as the browsers sent them (Samsung Internet 7.2 on a Galaxy S7 and 9.2 on a
+# Galaxy S9, as published by Samsung's and others' UA lists; Chrome 153 and Firefox 140 for
+# Android in their reduced forms).
+SAMSUNG_7_2 = (
+    "Mozilla/5.0 (Linux; Android 7.0; SAMSUNG SM-G930F Build/NRD90M) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) SamsungBrowser/7.2 Chrome/59.0.3071.125 Mobile Safari/537.36"
+)
+SAMSUNG_9_2 = (
+    "Mozilla/5.0 (Linux; Android 9; SAMSUNG SM-G960F Build/PPR1.180610.011) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) SamsungBrowser/9.2 Chrome/67.0.3396.87 Mobile Safari/537.36"
+)
+CHROME_ANDROID_153 = (
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/153.0.0.0 Mobile Safari/537.36"
+)
+CHROME_ANDROID_48 = (
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/48.0.2564.95 Mobile Safari/537.36"
+)
+FIREFOX_ANDROID_140 = "Mozilla/5.0 (Android 14; Mobile; rv:140.0) Gecko/140.0 Firefox/140.0"
+
+
+def test_samsung_internet_keeps_its_minor_version() -> None:
+    info = BrowserPolicy("samsung >= 7").inspect(SAMSUNG_7_2)
+    assert (info.agent, info.version, info.verdict) == ("samsung", "7.2", "supported")
+    assert BrowserPolicy("samsung >= 9.2").inspect(SAMSUNG_9_2).verdict == "supported"
+    assert BrowserPolicy("samsung >= 9.2").inspect(SAMSUNG_7_2).verdict == "outdated"
+    assert BrowserPolicy("samsung 7.2-7.4").inspect(SAMSUNG_7_2).verdict == "supported"
+
+
+def test_single_version_mobile_agents_are_judged_by_what_the_query_says() -> None:
+    # caniuse lists only and_chr 154 and and_ff 156: browserslist alone resolves `and_chr >= 49`
+    # to `and_chr 154`. The gate reads the query as browserslist's mobileToDesktop does.
+    assert browserslist("and_chr >= 49") == ["and_chr 154"]
+    policy = BrowserPolicy("and_chr >= 49, and_ff >= 100")
+    assert policy.inspect(CHROME_ANDROID_153).verdict == "supported"
+    assert policy.inspect(CHROME_ANDROID_48).verdict == "outdated"
+    assert policy.inspect(FIREFOX_ANDROID_140).verdict == "supported"
+    # Other agents are untouched: Samsung Internet, not named, is not admitted by its own
+    # version; its Chromium 59 is above 49, so the engine test admits it, as for any Chromium.
+    assert BrowserPolicy("and_chr >= 60").inspect(SAMSUNG_7_2).verdict == "outdated"
+
+
+def test_a_query_of_node_versions_only_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"selects no browser.*node"):
+        BrowserPolicy("maintained node versions")
+
+
+def test_node_and_electron_entries_are_ignored_beside_browsers() -> None:
+    policy = BrowserPolicy("chrome >= 120, maintained node versions, electron >= 40")
+    assert policy.inspect(CHROME_120).verdict == "supported"
+    assert policy.inspect(CHROME_118).verdict == "outdated"

@@ -4,7 +4,7 @@ from antechamber import Antechamber, Settings
 app = Antechamber(app, settings=Settings(secret_key="..."))
 """
 
-from antechamber.browsers.browserslist import BrowserslistError, browserslist
+from antechamber.browsers.browserslist import BASELINE_VERSION, BrowserslistError, browserslist
 from antechamber.browsers.caniuse import CANIUSE_VERSION
 from antechamber.browsers.middleware import BrowserPolicyMiddleware
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
@@ -31,6 +31,7 @@ from antechamber.settings import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BASELINE_VERSION",
     "CANIUSE_VERSION",
     "Antechamber",
     "BrowserInfo",

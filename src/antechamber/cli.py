@@ -97,6 +97,16 @@ def _parser() -> argparse.ArgumentParser:
         "format and order of `npx browserslist`.",
     )
     browsers.add_argument("query", metavar="QUERY", help='a browserslist query, e.g. "defaults"')
+    browsers.add_argument(
+        "--coverage",
+        action="store_true",
+        help="print the share of users the query covers, as `npx browserslist --coverage`",
+    )
+    browsers.add_argument(
+        "--region",
+        default="global",
+        help="with --coverage: caniuse regions, comma-separated (US, alt-eu ...; default global)",
+    )
     browsers.set_defaults(run=_browsers)
 
     share = commands.add_parser(
@@ -197,9 +207,29 @@ def _browsers(args: argparse.Namespace, out: TextIO) -> int:
         selected = browserslist(args.query)
     except BrowserslistError as error:
         raise _Failure(str(error)) from None
-    for entry in selected:
-        out.write(entry + "\n")
+    if not args.coverage:
+        for entry in selected:
+            out.write(entry + "\n")
+        return EXIT_OK
+    from antechamber.browsers.browserslist import coverage
+
+    prefix = "These browsers account for "
+    for index, area in enumerate(args.region.split(",")):
+        try:
+            share = coverage(selected, None if area == "global" else area)
+        except BrowserslistError as error:
+            raise _Failure(str(error)) from None
+        end = "globally" if area == "global" else f"in the {area.upper()}"
+        out.write(
+            f"{prefix if index == 0 else ' ' * len(prefix)}{_js_round(share)}% of all users {end}\n"
+        )
     return EXIT_OK
+
+
+def _js_round(share: float) -> str:
+    # Math.round(share * 100) / 100, printed as JS prints a number (87.5, 100, 0.01).
+    rounded = int(share * 100 + 0.5) / 100  # shares are never negative: int() is floor()
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
 
 
 def _share(args: argparse.Namespace, out: TextIO) -> int:

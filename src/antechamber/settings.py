@@ -172,6 +172,7 @@ class BrowserSettings(_Section):
     supported: str | dict[str, str | int | float | bool] = "defaults"
     browserslist_config: str | None = None
     browserslist_env: str | None = None
+    browserslist_stats: str | None = None
     mode: Literal["block", "warn", "report"] = "block"
     status_code: int = Field(default=406, ge=200, le=599)
     allow_continue: bool = True
@@ -217,6 +218,16 @@ class BrowserSettings(_Section):
             raise ValueError(f"browserslist_config file not found: {value!r}")
         return value
 
+    @field_validator("browserslist_stats")
+    @classmethod
+    def _stats_exists(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(
+                f"browserslist_stats file not found: {value!r} (expected a "
+                "browserslist-stats.json for `my stats` queries)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _policy_resolves(self) -> Self:
         # Resolve the policy now so that a bad query fails at start-up, not per request.
@@ -226,6 +237,7 @@ class BrowserSettings(_Section):
             self.supported,
             browserslist_config=self.browserslist_config,
             browserslist_env=self.browserslist_env,
+            browserslist_stats=self.browserslist_stats,
         )
         return self
 

@@ -151,7 +151,9 @@ _AGENTS: Final[Mapping[str, tuple[str | None, str | None]]] = {
 }
 
 # caniuse lists these by major version only; a minor part would only make the version look odd.
-_MAJOR_ONLY: Final = frozenset({"chrome", "and_chr", "edge", "opera", "op_mob", "samsung"})
+# Not Samsung Internet: caniuse lists 7.2-7.4, 9.2, 10.1 ..., so SamsungBrowser/7.2 is "7.2"
+# (and SamsungBrowser/27.0 still "27": a zero minor is dropped).
+_MAJOR_ONLY: Final = frozenset({"chrome", "and_chr", "edge", "opera", "op_mob"})
 
 # Client Hints brands -> (family, agent elsewhere, agent on Android).
 _BRANDS: Final[Mapping[str, tuple[str, str | None, str | None]]] = {

@@ -137,6 +137,7 @@ class BrowserPolicyMiddleware:
             cache_size=max(1, browsers.cache_size),
             browserslist_config=browsers.browserslist_config,
             browserslist_env=browsers.browserslist_env,
+            browserslist_stats=browsers.browserslist_stats,
         )
         self.pages = Pages(self.settings)
         self.prefix = self.settings.route_prefix

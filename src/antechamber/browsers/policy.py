@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
 from antechamber.browsers.browserslist import ALIASES, browserslist, load_config
+from antechamber.browsers.browserslist._data import DESKTOP_NAMES
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import (
     HINT_HEADERS,
@@ -144,11 +145,16 @@ class BrowserPolicy:
         cache_size: int = 10_000,
         browserslist_config: str | None = None,
         browserslist_env: str | None = None,
+        browserslist_stats: str | None = None,
     ) -> None:
         if unknown not in ("allow", "block"):
             raise ValueError(f"Invalid unknown={unknown!r}: expected 'allow' or 'block'")
         if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 1:
             raise ValueError(f"Invalid cache_size={cache_size!r}: expected a positive integer")
+        # `extends`, `in PKG stats` and `browserslist config` look from the config's folder.
+        self._path = browserslist_config
+        self._env = browserslist_env
+        self._stats = browserslist_stats
         if browserslist_config is not None:
             supported = load_config(browserslist_config, browserslist_env)
         if isinstance(supported, str) and supported.strip().lower() == "modern":
@@ -337,12 +343,19 @@ class BrowserPolicy:
     # -- precomputation -----------------------------------------------------------------------
 
     def _query_minima(self, query: str) -> dict[str, Version | None]:
+        # Node.js entries ("node 22.11.0") are not browsers: skipped. Chrome and Firefox for
+        # Android, IE Mobile and Android WebView, of which caniuse lists (mostly) the newest
+        # version only, are judged by what the query says of them: their minimum comes from the
+        # query resolved with browserslist's mobileToDesktop option (`and_chr >= 49` admits
+        # Chrome for Android 49 and up, not only the one version caniuse lists).
+        options: dict[str, Any] = {"path": self._path, "env": self._env, "stats": self._stats}
         try:
-            selected = browserslist(query)
+            selected = browserslist(query, **options)
+            mobile = browserslist(query, **options, mobile_to_desktop=True)
         except ValueError as error:
             raise ValueError(f"Invalid supported={query!r}: {error}") from error
         minima: dict[str, Version | None] = {}
-        for entry in selected:
+        for entry in [*selected, *(e for e in mobile if e.partition(" ")[0] in DESKTOP_NAMES)]:
             name, _, version = entry.partition(" ")
             if name not in self._data:
                 continue
@@ -350,6 +363,12 @@ class BrowserPolicy:
             current = minima.get(name)
             if current is None or key < current:
                 minima[name] = key
+        if selected and not minima:
+            raise ValueError(
+                f"Invalid supported={query!r}: it selects no browser, only "
+                f"{', '.join(selected[:3])}{' ...' if len(selected) > 3 else ''}, which the "
+                "browser gate ignores (Node.js versions are not browsers)"
+            )
         return minima
 
     def _mapping_minima(self, mapping: Mapping[str, MinimumVersion]) -> dict[str, Version | None]:
