@@ -68,7 +68,7 @@ def partner_patterns(settings: Settings, *categories: str) -> list[str]:
         pattern
         for partner in settings.consent.partners
         if partner.category in categories
-        for pattern in partner.cookies
+        for pattern in partner.cookie_names
     ]
 
 
