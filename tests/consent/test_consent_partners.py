@@ -128,7 +128,7 @@ async def test_cookie_lifetime_purpose_and_reader_in_the_visitors_language(
 
 
 def test_cookie_settings_are_checked_at_construction() -> None:
-    with pytest.raises(ValueError, match="Cookie.name"):
+    with pytest.raises(ValueError, match=r"Cookie\.name"):
         Cookie("two words")
     with pytest.raises(ValueError, match="max_age"):
         Cookie("_ga", max_age=0)

@@ -20,9 +20,9 @@ import html
 import json
 import re
 from collections import OrderedDict
-from datetime import timedelta
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
