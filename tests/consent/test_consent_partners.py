@@ -80,6 +80,43 @@ async def test_a_choice_posted_from_the_page_reaches_the_app_state() -> None:
     assert state["partners"] == {"google_analytics": False, "meta_pixel": True, "youtube": True}
 
 
+async def form_save(c: object, body: str, headers: dict[str, str]) -> str:
+    response = await c.post(  # type: ignore[attr-defined]
+        "/_antechamber/consent",
+        content=body,
+        headers={"content-type": "application/x-www-form-urlencoded", **headers},
+    )
+    assert response.status_code == 303, response.text
+    return consent_cookie(response)
+
+
+async def test_without_javascript_unticking_a_category_unchooses_its_partners() -> None:
+    # The page showed analytics and social ticked, with their partners; the visitor unticked the
+    # analytics category only, so its partner's switch is still posted ticked.
+    app = make_app()
+    async with client(app) as c:
+        accepted = consent_cookie(await choose(c, "save", categories=["analytics", "social"]))
+        value = await form_save(
+            c,
+            "action=save&categories=social&partners=google_analytics&partners=youtube",
+            cookie_header(accepted),
+        )
+        state = (await c.get("/state", headers=cookie_header(value))).json()
+    assert state["categories"]["analytics"] is False
+    assert state["partners"] == {"google_analytics": False, "meta_pixel": False, "youtube": True}
+
+
+async def test_a_partner_left_ticked_when_its_category_was_off_stays_chosen() -> None:
+    # Nothing was shown granted: a ticked partner is the visitor's own choice.
+    app = make_app()
+    async with client(app) as c:
+        value = await form_save(c, "action=save&partners=google_analytics", {})
+        again = await form_save(c, "action=save&partners=google_analytics", cookie_header(value))
+        state = (await c.get("/state", headers=cookie_header(again))).json()
+    assert state["partners"]["google_analytics"] is True
+    assert state["categories"]["analytics"] is False
+
+
 async def test_unknown_partner_keys_are_a_clear_400() -> None:
     async with client(make_app()) as c:
         response = await c.post(

@@ -195,25 +195,32 @@ class ConsentCodec:
         partners: Iterable[str] | None = None,
         gpc: bool,
         consent_id: str | None,
+        shown: Mapping[str, bool] | None = None,
     ) -> StoredChoice:
         """A new choice. `accept_all` under GPC grants everything but what the signal denies;
         `save` takes the ticked categories and partners as they are (ticking advertising, or a
         partner in it, is the explicit opt-in that overrides the signal). A ticked category
-        brings all its partners; a partner ticked alone is granted alone."""
+        brings all its partners; a partner ticked alone is granted alone.
+
+        `shown` is the categories as the page showed them (the state the request carried). On a
+        page without JavaScript, unticking a category leaves its partners' switches ticked: a
+        category shown granted, now unticked with every one of its partners still ticked, takes
+        its partners with it, as the script on the page would have done.
+        """
         granted: set[str] = set()
         partner_keys: set[str] = set()
         if action == "accept_all":
             granted = set(self.optional) - (self.gpc_categories if gpc else set())
         elif action == "save":
             granted = {key for key in categories if key in self.optional}
-            # Only what its category does not already bring: the cookie stays short.
-            partner_keys = {
-                key
-                for key in partners or ()
-                if key in self.partner_category
-                and self.partner_category[key] in self.optional
-                and self.partner_category[key] not in granted
-            }
+            ticked = {key for key in partners or () if key in self.partner_category}
+            for category in self.optional:
+                members = {k for k, of in self.partner_category.items() if of == category}
+                if category in granted or not members:
+                    continue  # the whole brings its partners: the cookie stays short
+                if shown and shown.get(category) and members <= ticked:
+                    continue  # unticked as a whole, without the script
+                partner_keys |= members & ticked
         return StoredChoice(
             revision=self.revision,
             consent_id=consent_id or secrets.token_urlsafe(12),

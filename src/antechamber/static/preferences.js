@@ -5,7 +5,8 @@
 
    Ticking a category ticks all its partners; unticking it unticks them. Unticking one partner of
    a ticked category unticks the category (it is no longer chosen as a whole) and leaves the other
-   partners ticked. A category with some partners ticked shows as "mixed". */
+   partners ticked; ticking the last one ticks the category (all of it is chosen). A category
+   with some partners ticked shows as "mixed". */
 (function () {
   "use strict";
 
@@ -35,7 +36,8 @@
     if (!of) return;
     var category = form.querySelector('input[data-ac-category="' + of + '"]');
     if (!category) return;
-    if (!box.checked) category.checked = false;
+    var all = Array.prototype.every.call(partnersOf(of), function (p) { return p.checked; });
+    category.checked = all;
     showMixed(category);
   });
 
