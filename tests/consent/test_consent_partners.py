@@ -117,6 +117,18 @@ async def test_a_partner_left_ticked_when_its_category_was_off_stays_chosen() ->
     assert state["categories"]["analytics"] is False
 
 
+async def test_gpc_denies_a_partner_chosen_alone_before_the_signal_not_one_chosen_with_it() -> None:
+    app = make_app()
+    gpc = {"sec-gpc": "1"}
+    async with client(app) as c:
+        without = consent_cookie(await choose(c, "save", partners=["meta_pixel"]))
+        later = (await c.get("/state", headers={**cookie_header(without), **gpc})).json()
+        explicit = consent_cookie(await choose(c, "save", partners=["meta_pixel"], headers=gpc))
+        kept = (await c.get("/state", headers={**cookie_header(explicit), **gpc})).json()
+    assert later["partners"]["meta_pixel"] is False  # the signal that came later wins
+    assert kept["partners"]["meta_pixel"] is True  # ticked while the signal was sent: an opt-in
+
+
 async def test_unknown_partner_keys_are_a_clear_400() -> None:
     async with client(make_app()) as c:
         response = await c.post(
