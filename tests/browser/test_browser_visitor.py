@@ -76,7 +76,10 @@ def notice(page: Page) -> Locator:
 # -- the first layer on a phone ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("locale", ["en-GB", "uk-UA", "de-DE", "fr-FR"])
+LOCALES = ["en-GB", "uk-UA", "de-DE", "fr-FR", "es-ES", "it-IT", "pl-PL", "pt-PT", "nl-NL", "cs-CZ"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("size", PHONES)
 def test_the_first_layer_and_the_mobile_notice_fit_a_phone(
     new_context: NewContext, notice_server: DemoServer, size: str, locale: str
@@ -112,6 +115,12 @@ def test_the_first_layer_and_the_mobile_notice_fit_a_phone(
     site_start = page.locator(".demo-banner, header").first
     assert box(site_start)["y"] >= found_notice["height"] - 0.5
     assert found_notice["height"] + banner_box["height"] <= 0.5 * height
+    # The figures, for `pytest -rP -k fit_a_phone` (the README quotes them).
+    print(
+        f"{size} {locale}: banner {banner_box['height']:.0f}px = "
+        f"{100 * banner_box['height'] / height:.1f}%, with the notice "
+        f"{100 * (banner_box['height'] + found_notice['height']) / height:.1f}%"
+    )
 
 
 def test_the_full_text_is_one_tap_away(new_context: NewContext, demo_server: DemoServer) -> None:
