@@ -208,7 +208,7 @@ async def test_the_cookie_policy_lists_every_partner_and_its_cookies(
     assert f'href="{settings.route_prefix}/preferences"' in html
     for partner in settings.consent.partners:
         assert partner.name in html
-        for cookie in partner.cookies:
+        for cookie in partner.cookie_names:
             assert f"<code>{cookie}</code>" in html
 
 

@@ -99,9 +99,14 @@ def test_the_compiled_catalog_matches_its_source(locale: str) -> None:
     po = catalog(locale)
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
         compiled = read_mo(mo)
-    expected = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
-    actual = {m.id: m.string for m in compiled if m.id}
+    expected = {_key(m.id): _key(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    actual = {_key(m.id): _key(m.string) for m in compiled if m.id}
     assert actual == expected, "stale .mo: run scripts/update-catalogs"
+
+
+def _key(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
+    # A plural message's id and strings are sequences (lists from a .mo, tuples from a .po).
+    return value if isinstance(value, str) else tuple(value)
 
 
 def test_no_catalog_is_a_copy_of_the_english() -> None:

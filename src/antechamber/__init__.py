@@ -24,6 +24,7 @@ from antechamber.settings import (
     BrowserSettings,
     Category,
     ConsentSettings,
+    Cookie,
     Partner,
     Settings,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "ConsentState",
     "ConsentStore",
     "ConsentStoreError",
+    "Cookie",
     "CookieConsentMiddleware",
     "LoggingConsentStore",
     "Partner",

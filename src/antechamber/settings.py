@@ -38,6 +38,7 @@ __all__ = [
     "BrowserSettings",
     "Category",
     "ConsentSettings",
+    "Cookie",
     "Partner",
     "Settings",
 ]
@@ -94,18 +95,41 @@ class Category:
         return _check_cookie_patterns(value, "category cookies")
 
 
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Cookie:
+    """One cookie a partner sets, described for visitors: `Cookie("_ga", max_age=400 * 86400,
+    purpose="Tells visits apart", third_party=False)`.
+
+    `max_age` is its lifetime in seconds (None: it ends with the browser session); `third_party`
+    says whether a party other than the site can read it. The preferences page shows all three;
+    the name (a trailing `*` is a prefix) is what enforcement matches, as for a plain name.
+    """
+
+    name: str
+    max_age: int | None = Field(default=None, gt=0)
+    purpose: str = ""
+    third_party: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        _check_cookie_patterns([value], "Cookie.name")
+        return value
+
+
 @dataclass(frozen=True)
 class Partner:
     """A named third party within a category, e.g. Google Analytics in `analytics`.
 
-    `cookies` are the cookie names it sets (`_ga`, `_ga_*`); they are removed from responses
-    and deleted on withdrawal when the visitor has not consented to the partner.
+    `cookies` are the cookies it sets, as names (`_ga`, `_ga_*`) or `Cookie`s that also say how
+    long each lives, what it is for and who can read it; they are removed from responses and
+    deleted on withdrawal when the visitor has not consented to the partner.
     """
 
     key: str
     name: str
     category: str
-    cookies: list[str] = Field(default_factory=list)
+    cookies: list[str | Cookie] = Field(default_factory=list)
     privacy_url: str | None = None
     purposes: str = ""
 
@@ -120,8 +144,14 @@ class Partner:
 
     @field_validator("cookies")
     @classmethod
-    def _cookies(cls, value: list[str]) -> list[str]:
-        return _check_cookie_patterns(value, "partner cookies")
+    def _cookies(cls, value: list[str | Cookie]) -> list[str | Cookie]:
+        _check_cookie_patterns([c for c in value if isinstance(c, str)], "partner cookies")
+        return value
+
+    @property
+    def cookie_names(self) -> tuple[str, ...]:
+        """The names (and `*` prefixes) of the partner's cookies, as enforcement matches them."""
+        return tuple(c if isinstance(c, str) else c.name for c in self.cookies)
 
     @field_validator("privacy_url")
     @classmethod

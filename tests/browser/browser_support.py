@@ -41,6 +41,11 @@ CHROME_100 = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/100.0.4896.127 Safari/537.36"
 )
+# A phone the default policy lets in: Chrome 131 on Android, as its reduced User-Agent reads.
+CHROME_ANDROID_131 = (
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 # Chromium sends Client Hints of its own version whatever User-Agent it is given, and they cannot
 # be removed from a request; they can be replaced. These are the ones Chrome 100 sent.
 CHROME_100_HINTS = {
@@ -68,7 +73,7 @@ def partner_patterns(settings: Settings, *categories: str) -> list[str]:
         pattern
         for partner in settings.consent.partners
         if partner.category in categories
-        for pattern in partner.cookies
+        for pattern in partner.cookie_names
     ]
 
 

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -53,7 +54,25 @@ def _wait_until_answering(url: str, timeout: float = 20.0) -> None:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The demo site, with the settings `antechamber demo` uses, on a free local port."""
     settings = demo_settings(tmp_path_factory.mktemp("demo"), secrets.token_urlsafe(32))
-    app = create_app(settings)
+    with serving(create_app(settings)) as base_url:
+        yield DemoServer(base_url, settings)
+
+
+@pytest.fixture(scope="session")
+def notice_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """The demo with the mobile notice on: phones are told the site is designed for computers."""
+    settings = demo_settings(
+        tmp_path_factory.mktemp("notice"),
+        secrets.token_urlsafe(32),
+        browsers={"mode": "block", "supported": "defaults", "mobile_notice": True},
+    )
+    with serving(create_app(settings)) as base_url:
+        yield DemoServer(base_url, settings)
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Run `app` under uvicorn on a free local port; yields its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -65,7 +84,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(base_url + "/robots.txt")
-        yield DemoServer(base_url, settings)
+        yield base_url
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -100,7 +100,7 @@ def test_the_preferences_page_runs_under_the_policy(
     assert "default-src 'self'" in policy and "unsafe-inline" not in policy
     settle(page)
     violations.collect(page)
-    page.get_by_role("checkbox", name="Analytics").check()
+    page.get_by_role("checkbox", name="Analytics", exact=True).check()
     page.get_by_role("button", name="Save my choices").click()
     page.wait_for_url(f"{demo_server.base_url}/")
     settle(page)

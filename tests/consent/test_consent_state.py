@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from consent_helpers import (
     COOKIE,
     KEY,
     OLD_KEY,
     OTHER_KEY,
+    T0,
     Clock,
     choose,
     client,
@@ -17,6 +20,7 @@ from consent_helpers import (
     make_app,
     set_cookie_lines,
 )
+from itsdangerous import Signer
 
 from antechamber.consent import ConsentState
 
@@ -85,21 +89,89 @@ async def test_save_grants_exactly_the_ticked_categories_and_their_partners() ->
     assert state["partners"] == {**NO_PARTNERS, "google_analytics": True}
 
 
-async def test_save_with_a_partner_list_grants_only_the_listed_partners() -> None:
+async def test_a_ticked_category_brings_all_its_partners_whatever_the_partner_list_says() -> None:
+    # The contract's rule: a category is chosen as a whole, and a whole includes every partner.
     app = make_app()
     value = await decided_cookie(
         app, "save", categories=["analytics", "social"], partners=["youtube"]
     )
     state = await state_of(app, cookie_header(value))
     assert state["categories"]["analytics"] is True  # type: ignore[index]
-    assert state["partners"] == {**NO_PARTNERS, "youtube": True}
+    assert state["partners"] == {**NO_PARTNERS, "google_analytics": True, "youtube": True}
 
 
-async def test_a_partner_is_never_granted_without_its_category() -> None:
+async def test_a_partner_can_be_chosen_without_its_category() -> None:
     app = make_app()
     value = await decided_cookie(app, "save", categories=[], partners=["meta_pixel"])
     state = await state_of(app, cookie_header(value))
-    assert state["partners"] == NO_PARTNERS
+    assert state["categories"] == ONLY_NECESSARY  # advertising as a whole stays refused
+    assert state["partners"] == {**NO_PARTNERS, "meta_pixel": True}
+
+
+async def test_a_form_with_partner_switches_grants_the_partner_and_round_trips() -> None:
+    # The preferences page without JavaScript: one `partners` field per ticked switch.
+    app = make_app()
+    async with client(app) as c:
+        response = await c.post(
+            "/_antechamber/consent",
+            content="action=save&partners=youtube&next=%2F",
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert response.status_code == 303
+        value = consent_cookie(response)
+    state = await state_of(app, cookie_header(value))
+    assert state["decided"] is True
+    assert state["categories"] == ONLY_NECESSARY
+    assert state["partners"] == {**NO_PARTNERS, "youtube": True}
+    # Read again from the cookie a second time (past the codec's cache of what it signed).
+    again = await state_of(make_app(), cookie_header(value))
+    assert again["partners"] == state["partners"]
+
+
+async def test_accept_all_then_reject_all_unchooses_the_partners_too() -> None:
+    app = make_app()
+    accepted = await decided_cookie(app, "accept_all")
+    assert all((await state_of(app, cookie_header(accepted)))["partners"].values())  # type: ignore[attr-defined]
+    async with client(app) as c:
+        response = await choose(c, "reject_all", headers=cookie_header(accepted))
+        rejected = consent_cookie(response)
+    assert (await state_of(app, cookie_header(rejected)))["partners"] == NO_PARTNERS
+
+
+@pytest.mark.parametrize(
+    ("categories", "partners", "expected_categories", "expected_partners"),
+    [
+        # Format 1 listed the granted partners of granted categories.
+        ("analytics", "google_analytics", {"analytics"}, set()),  # all of them: the whole
+        ("analytics~social", "google_analytics", {"analytics"}, set()),  # youtube left out
+        ("social", "", set(), set()),  # its one partner was left out: neither stays
+        ("", "youtube", set(), set()),  # format 1 never granted a partner alone
+    ],
+)
+async def test_a_format_1_cookie_never_grants_more_than_it_did(
+    categories: str,
+    partners: str,
+    expected_categories: set[str],
+    expected_partners: set[str],
+) -> None:
+    signer = Signer(
+        KEY, salt="antechamber.consent", key_derivation="hmac", digest_method=hashlib.sha256
+    )
+    payload = f"1.1.some-id.{int(T0)}..{categories}.{partners}"
+    value = signer.sign(payload).decode("ascii")
+    state = await state_of(make_app(clock=Clock()), cookie_header(value))
+    assert state["decided"] is True
+    granted_categories = {k for k, v in state["categories"].items() if v} - {"necessary"}  # type: ignore[attr-defined]
+    granted_partners = {k for k, v in state["partners"].items() if v}  # type: ignore[attr-defined]
+    assert granted_categories == expected_categories
+    whole = {
+        "analytics": {"google_analytics"},
+        "social": {"youtube"},
+        "advertising": {"meta_pixel"},
+    }
+    assert granted_partners == expected_partners | {
+        p for c in expected_categories for p in whole[c]
+    }
 
 
 async def test_a_form_save_takes_repeated_categories() -> None:

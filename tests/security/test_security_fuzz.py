@@ -379,19 +379,19 @@ def test_pages_never_show_a_decided_state_that_was_not_issued(cookie: str, user_
 def _expected(
     action: str, categories: list[str], partners: list[str] | None, gpc: bool
 ) -> tuple[dict[str, bool], dict[str, bool]]:
-    """The state a choice must give: this suite's own reading of the contract."""
+    """The state a choice must give: this suite's own reading of the contract (a partner is
+    granted when it was chosen itself or its whole category was)."""
+    chosen: set[str] = set()
     if action == "accept_all":
         granted = set(OPTIONAL) - ({"advertising"} if gpc else set())
-        chosen: set[str] | None = None
     elif action == "reject_all":
-        granted, chosen = set(), None
+        granted = set()
     else:
         granted = set(categories)
-        chosen = None if partners is None else set(partners)
+        chosen = set(partners or ())
     cats = {"necessary": True, **{k: k in granted for k in OPTIONAL}}
     parts = {
-        key: category in granted and (chosen is None or key in chosen)
-        for key, category in PARTNER_CATEGORY.items()
+        key: category in granted or key in chosen for key, category in PARTNER_CATEGORY.items()
     }
     return cats, parts
 

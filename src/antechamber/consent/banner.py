@@ -21,15 +21,17 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from markupsafe import Markup
 
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
-from antechamber.settings import Partner, Settings
+from antechamber.settings import Cookie, Partner, Settings
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
@@ -105,6 +107,7 @@ class ConsentPages:
         self._fragments: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
         self._joined: dict[tuple[tuple[Any, ...], str], str] = {}
         self._banner_hashes: dict[str, str] = {}
+        self._facts: dict[str, dict[str, list[CookieFacts]]] = {}
 
     # -- data for scripts -------------------------------------------------------------------------
 
@@ -205,9 +208,20 @@ class ConsentPages:
             decided_on=decided_on,
             categories=self.consent.categories,
             partners_by_category=self.partners_by_category,
+            cookies_of=self._cookie_facts(locale),
             policy_url=self.consent.policy_url,
             next=next_path,
         )
+
+    def _cookie_facts(self, locale: str) -> dict[str, list[CookieFacts]]:
+        """Each partner's cookies as the preferences page lists them, per locale (kept)."""
+        facts = self._facts.get(locale)
+        if facts is None:
+            facts = self._facts[locale] = {
+                partner.key: [cookie_facts(cookie, locale) for cookie in partner.cookies]
+                for partner in self.consent.partners
+            }
+        return facts
 
     # -- Google Consent Mode ----------------------------------------------------------------------
 
@@ -221,6 +235,26 @@ class ConsentPages:
             "(function(){function gtag(){window.dataLayer.push(arguments);}"
             f'gtag("consent","default",{_json_for_script(values)});}})();\n'
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CookieFacts:
+    """One cookie as a visitor reads it: a plain name leaves the rest unknown (None)."""
+
+    name: str
+    lifetime: str | None  # "13 months", in the visitor's language; "" for a session cookie
+    purpose: str
+    third_party: bool | None
+
+
+def cookie_facts(cookie: str | Cookie, locale: str) -> CookieFacts:
+    if isinstance(cookie, str):
+        return CookieFacts(cookie, None, "", None)
+    lifetime = ""
+    if cookie.max_age is not None:
+        # threshold 1.1: 400 days reads "13 months", not a rounded-down "1 year".
+        lifetime = format_timedelta(timedelta(seconds=cookie.max_age), threshold=1.1, locale=locale)
+    return CookieFacts(cookie.name, lifetime, cookie.purpose, cookie.third_party)
 
 
 def _scope_of(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Mapping[str, Any]:

@@ -45,7 +45,7 @@ class CookieRules:
                 self.patterns[category.key] = tuple(category.cookies)
         for partner in settings.partners:
             if partner.category not in required and partner.cookies:
-                self.patterns[partner.key] = tuple(partner.cookies)
+                self.patterns[partner.key] = partner.cookie_names
         # The consent cookie itself is strictly necessary, whatever a pattern like `a*` says.
         self.protected = settings.cookie_name
         self._cache: OrderedDict[frozenset[str], CookieMatcher] = OrderedDict()

@@ -382,7 +382,7 @@ class CookieConsentMiddleware:
         except _BadRequest as error:
             return self._error(error.status, error.message, as_json, locale, **error.params)
 
-        _, previous = self._read(scope)
+        shown, previous = self._read(scope)
         gpc = self._gpc(header_map(scope))
         choice = self.codec.choose(
             action,
@@ -390,6 +390,7 @@ class CookieConsentMiddleware:
             partners=partners,
             gpc=gpc,
             consent_id=previous.consent_id if previous else None,
+            shown=shown.categories,
         )
         state = self.codec.state(choice, gpc)
         if self.store is not None:

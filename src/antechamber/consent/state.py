@@ -2,11 +2,18 @@
 
 The cookie value is a short text payload signed with itsdangerous:
 
-    1.<revision>.<consent id>.<unix time>.<g if chosen under GPC>.<categories>.<partners>
+    2.<revision>.<consent id>.<unix time>.<g if chosen under GPC>.<categories>.<partners>
 
-where categories and partners are the *granted* keys joined by `~` (required categories are never
-stored: they are always granted). Everything not listed is refused, so a category added to the
-settings later reads as refused until the visitor chooses again.
+where categories are the categories chosen as a whole and partners those chosen one by one, each
+joined by `~` (required categories are never stored: they are always granted). A partner is
+granted when it was chosen itself or its whole category was; a category only when chosen as a
+whole. Everything not listed is refused, so a category added to the settings later reads as
+refused until the visitor chooses again.
+
+Format 1 (before partners could be chosen one by one) listed the granted partners of granted
+categories. Such a cookie is read so that it never grants more than it did: a category keeps its
+grant only when every one of its partners was listed; otherwise its listed partners are kept one
+by one and the category itself is not.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from antechamber.settings import ConsentSettings
 __all__ = ["ConsentCodec", "ConsentState", "StoredChoice"]
 
 SALT = "antechamber.consent"
-FORMAT = "1"
+FORMAT = "2"
+FORMATS = frozenset({"1", FORMAT})
 # Browsers keep about 4 KB per cookie; anything longer was not written by us.
 MAX_COOKIE_LENGTH = 4096
 GPC_CATEGORIES = frozenset({"advertising"})
@@ -165,7 +173,7 @@ class ConsentCodec:
             categories[key] = key in choice.categories and key not in denied
         partners = {
             key: categories.get(category, False)
-            and (category in self.required or key in choice.partners)
+            or (key in choice.partners and category not in denied)
             for key, category in self.partner_category.items()
         }
         return ConsentState(
@@ -187,24 +195,32 @@ class ConsentCodec:
         partners: Iterable[str] | None = None,
         gpc: bool,
         consent_id: str | None,
+        shown: Mapping[str, bool] | None = None,
     ) -> StoredChoice:
         """A new choice. `accept_all` under GPC grants everything but what the signal denies;
-        `save` takes the ticked categories as they are (ticking advertising is the explicit opt-in
-        that overrides the signal). `partners=None` lets partners follow their category."""
+        `save` takes the ticked categories and partners as they are (ticking advertising, or a
+        partner in it, is the explicit opt-in that overrides the signal). A ticked category
+        brings all its partners; a partner ticked alone is granted alone.
+
+        `shown` is the categories as the page showed them (the state the request carried). On a
+        page without JavaScript, unticking a category leaves its partners' switches ticked: a
+        category shown granted, now unticked with every one of its partners still ticked, takes
+        its partners with it, as the script on the page would have done.
+        """
+        granted: set[str] = set()
+        partner_keys: set[str] = set()
         if action == "accept_all":
             granted = set(self.optional) - (self.gpc_categories if gpc else set())
-            chosen_partners = None
-        elif action == "reject_all":
-            granted = set()
-            chosen_partners = None
-        else:
+        elif action == "save":
             granted = {key for key in categories if key in self.optional}
-            chosen_partners = None if partners is None else set(partners)
-        partner_keys = {
-            key
-            for key, category in self.partner_category.items()
-            if category in granted and (chosen_partners is None or key in chosen_partners)
-        }
+            ticked = {key for key in partners or () if key in self.partner_category}
+            for category in self.optional:
+                members = {k for k, of in self.partner_category.items() if of == category}
+                if category in granted or not members:
+                    continue  # the whole brings its partners: the cookie stays short
+                if shown and shown.get(category) and members <= ticked:
+                    continue  # unticked as a whole, without the script
+                partner_keys |= members & ticked
         return StoredChoice(
             revision=self.revision,
             consent_id=consent_id or secrets.token_urlsafe(12),
@@ -269,21 +285,41 @@ class ConsentCodec:
         except (BadSignature, UnicodeDecodeError):
             return None
         parts = payload.split(".")
-        if len(parts) != 7 or parts[0] != FORMAT:
+        if len(parts) != 7 or parts[0] not in FORMATS:
             return None
-        _, revision, consent_id, decided_at, gpc, categories, partners = parts
+        format_, revision, consent_id, decided_at, gpc, categories, partners = parts
         if not (revision.isdigit() and decided_at.isdigit() and consent_id):
             return None
         if int(revision) != self.revision:
             return None  # an older policy: the visitor must be asked again
+        category_keys = frozenset(k for k in categories.split("~") if k in self.category_keys)
+        partner_keys = frozenset(k for k in partners.split("~") if k in self.partner_category)
+        if format_ == "1":
+            category_keys, partner_keys = self._from_format_1(category_keys, partner_keys)
         return StoredChoice(
             revision=int(revision),
             consent_id=consent_id,
             decided_at=int(decided_at),
             gpc=gpc == "g",
-            categories=frozenset(k for k in categories.split("~") if k in self.category_keys),
-            partners=frozenset(k for k in partners.split("~") if k in self.partner_category),
+            categories=category_keys,
+            partners=partner_keys,
         )
+
+    def _from_format_1(
+        self, categories: frozenset[str], partners: frozenset[str]
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """A format-1 choice in today's terms, granting nothing it did not (module docstring)."""
+        whole = frozenset(
+            category
+            for category in categories
+            if all(key in partners for key, of in self.partner_category.items() if of == category)
+        )
+        alone = frozenset(
+            key
+            for key in partners
+            if self.partner_category[key] in categories and self.partner_category[key] not in whole
+        )
+        return whole, alone
 
 
 # `name=value` pairs of a Cookie header; the name must start the header or follow a `;`.

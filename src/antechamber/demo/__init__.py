@@ -31,7 +31,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.demo import content
-from antechamber.settings import Partner, Settings
+from antechamber.settings import Cookie, Partner, Settings
 
 __all__ = ["CSP", "PARTNERS", "create_app", "demo_settings", "serve", "site"]
 
@@ -40,12 +40,17 @@ CSP = "default-src 'self'"
 # For the preview links: a browser the demo's policy (`defaults`) turns away.
 IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
 
+DAY = 24 * 3600
 PARTNERS = [
     Partner(
         "google-analytics",
         "Google Analytics (stand-in)",
         "analytics",
-        cookies=["_ga", "_ga_*", "_gid"],
+        cookies=[
+            Cookie("_ga", max_age=730 * DAY, purpose="Tells one visitor from another."),
+            Cookie("_ga_*", max_age=730 * DAY, purpose="Keeps the state of a visit."),
+            Cookie("_gid", max_age=1 * DAY, purpose="Tells visitors apart for a day."),
+        ],
         privacy_url="https://policies.google.com/privacy",
         purposes="Counts visits and measures which stories are read, in aggregate.",
     ),
@@ -53,7 +58,9 @@ PARTNERS = [
         "meta-pixel",
         "Meta Pixel (stand-in)",
         "advertising",
-        cookies=["_fbp"],
+        cookies=[
+            Cookie("_fbp", max_age=90 * DAY, purpose="Links visits to ads seen on Facebook."),
+        ],
         privacy_url="https://www.facebook.com/privacy/policy/",
         purposes="Measures whether ads shown elsewhere led readers to this site.",
     ),
@@ -61,7 +68,15 @@ PARTNERS = [
         "northwind-ads",
         "Northwind Ads (invented ad network)",
         "advertising",
-        cookies=["nw_uid", "nw_seg"],
+        cookies=[
+            Cookie(
+                "nw_uid",
+                max_age=395 * DAY,
+                purpose="Recognises your browser across the sites that show its ads.",
+                third_party=True,
+            ),
+            Cookie("nw_seg", max_age=30 * DAY, purpose="Remembers which ads you have seen."),
+        ],
         privacy_url="/cookies#northwind-ads",
         purposes="Chooses the ads in the page's ad slots and limits how often you see each one.",
     ),
@@ -69,7 +84,7 @@ PARTNERS = [
         "sharebar",
         "ShareBar (invented share widget)",
         "social",
-        cookies=["sb_uid"],
+        cookies=[Cookie("sb_uid", purpose="Counts shares from this browser.")],
         privacy_url="/cookies#sharebar",
         purposes="Shows share buttons under articles and counts shares.",
     ),

@@ -31,7 +31,19 @@
     notice.setAttribute("hidden", "");
     notice.style.display = "none";
   }
+  function moveToTop() {
+    /* The notice is inserted before </body>; at the top of the page, in its flow, it is seen
+       first and covers nothing: the page moves down instead. */
+    var notices = document.querySelectorAll("[data-antechamber-notice]");
+    var body = document.body;
+    for (var i = notices.length - 1; i >= 0; i--) {
+      if (body && notices[i].parentNode === body) {
+        body.insertBefore(notices[i], body.firstChild);
+      }
+    }
+  }
   function ready() {
+    moveToTop();
     var forms = document.querySelectorAll("form[data-antechamber-dismiss]");
     for (var i = 0; i < forms.length; i++) {
       if (forms[i].addEventListener) {

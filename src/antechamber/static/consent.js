@@ -54,6 +54,31 @@
     window.dataLayer.push(arguments);
   }
 
+  // -- focus after a choice --------------------------------------------------------------------
+  // The banner's buttons are disabled while the choice is sent, which drops focus to <body>
+  // before the banner goes: so a choice is noted when its form is submitted (mouse, touch or
+  // keyboard), and once the banner is hidden focus moves to the "Cookie settings" link, the way
+  // back to the choice, without scrolling the page to it.
+  var choiceFromBanner = false;
+
+  function noteChoice(event) {
+    var form = event.target;
+    var banner = root.querySelector("[data-ac-banner]");
+    if (banner && form && banner.contains(form)) choiceFromBanner = true;
+  }
+
+  function focusAfterChoice(settings) {
+    if (!choiceFromBanner || !settings) return;
+    choiceFromBanner = false;
+    try {
+      settings.focus({ preventScroll: true });
+    } catch (err) {
+      settings.focus();
+    }
+  }
+
+  root.addEventListener("submit", noteChoice, true);
+
   function apply(next) {
     next.prefix = prefix;
     next.google_consent_mode = state.google_consent_mode;
@@ -61,12 +86,8 @@
     var banner = root.querySelector("[data-ac-banner]");
     var settings = root.querySelector("[data-ac-settings]");
     if (settings) settings.hidden = false;
-    if (banner) {
-      var hadFocus = banner.contains(document.activeElement);
-      banner.hidden = true;
-      // Focus must not be lost with the banner: it moves to the way back to the choice.
-      if (hadFocus && settings) settings.focus();
-    }
+    if (banner) banner.hidden = true;
+    focusAfterChoice(settings);
     if (state.google_consent_mode && state.google_consent) {
       gtag("consent", "update", state.google_consent);
     }
