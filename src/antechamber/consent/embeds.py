@@ -40,8 +40,17 @@ _PIXELS = re.compile(r"^\s*(\d{1,5}(?:\.\d+)?)(?:px)?\s*$")
 _PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)%\s*$")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", re.ASCII)
 _EXECUTABLE_TYPES = frozenset(
-    {"", "module", "text/javascript", "application/javascript", "application/ecmascript",
-     "text/ecmascript", "text/jscript", "text/livescript", "application/x-javascript"}
+    {
+        "",
+        "module",
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "text/ecmascript",
+        "text/jscript",
+        "text/livescript",
+        "application/x-javascript",
+    }
 )
 # Where the original frame's bytes go into the rendered placeholder.
 _ORIGINAL = "\x00antechamber-original\x00"
@@ -201,16 +210,15 @@ class EmbedPage:
             return self._script(raw)
         return None
 
-    def _attributes(self, raw: bytes) -> tuple[str, dict[str, str]]:
+    def _attributes(self, raw: bytes) -> dict[str, str]:
         text = raw.decode(self.encoding, "replace")
-        end = _start_tag_end(text)
-        return text[:end], start_tag_attributes(text[:end])
+        return start_tag_attributes(text[: _start_tag_end(text)])
 
     def _script(self, raw: bytes) -> bytes | None:
         guard = self.guard
         if not guard.scripts or b"src" not in raw.lower():
             return None
-        tag, attributes = self._attributes(raw)
+        attributes = self._attributes(raw)
         partner = guard.partner_for(guard.scripts, attributes.get("src"))
         if partner is None or self.state.granted(partner.key):
             return None
@@ -224,7 +232,7 @@ class EmbedPage:
         return gated.encode("ascii") + raw[len("<script") :]
 
     def _frame(self, raw: bytes) -> bytes | None:
-        _, attributes = self._attributes(raw)
+        attributes = self._attributes(raw)
         gate = self.guard.frame_gate(attributes)
         if gate is None:
             return None
@@ -241,7 +249,9 @@ class EmbedPage:
         self, raw: bytes, attributes: Mapping[str, str], gate: _Gate, anchor: str
     ) -> bytes:
         state = self.state
-        categories = [k for k, on in state.categories.items() if on and k not in self.guard.required]
+        categories = [
+            k for k, on in state.categories.items() if on and k not in self.guard.required
+        ]
         partners = [k for k, on in state.partners.items() if on]
         for key in gate.keys:
             target = partners if key in self.guard.partners else categories
