@@ -200,6 +200,27 @@ def test_which_partner_governs_a_script(src: str, partner: str | None) -> None:
     assert (found.key if found else None) == partner
 
 
+@pytest.mark.parametrize(
+    ("src", "matches"),
+    [
+        ("http://video.localhost:8000/stand-ins/video/1", True),
+        ("//video.localhost/x", True),
+        ("https://VIDEO.localhost", True),
+        ("http://video.localhost.evil.example:8000/x", False),
+        ("http://video.localhostx/x", False),
+    ],
+)
+def test_a_bare_host_prefix_covers_every_port_and_path_of_that_host(
+    src: str, matches: bool
+) -> None:
+    guard = guard_for(partners=[Partner("v", "V", "social", embeds=["//video.localhost"])])
+    assert (guard.frame_gate({"src": src}) is not None) is matches
+
+
+def test_a_prefix_with_a_path_names_its_port() -> None:
+    assert governing("https://www.youtube.com:8443/embed/abc") is None
+
+
 def test_a_frame_marked_with_a_category_is_governed_by_the_category() -> None:
     gate = GUARD.frame_gate({"src": "https://video.example/1", "data-consent": "social"})
     assert gate is not None and gate.keys == ("social",) and gate.partner is None

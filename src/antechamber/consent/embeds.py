@@ -100,7 +100,10 @@ class _Rule:
         if not key.startswith(self.prefix):
             return False
         rest = key[len(self.prefix) :]
-        return not rest or self.prefix[-1] in _BOUNDARY + "=&" or rest[0] in _BOUNDARY
+        if not rest or self.prefix[-1] in _BOUNDARY + "=&" or rest[0] in _BOUNDARY:
+            return True
+        # A bare host (`//video.example`) covers every port of it.
+        return rest[0] == ":" and not any(c in self.prefix[2:] for c in _BOUNDARY + ":")
 
 
 @dataclass(frozen=True, slots=True)
