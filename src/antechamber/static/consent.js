@@ -140,6 +140,9 @@
     }
   }
   var prefix = state.prefix || "/_antechamber";
+  // The placeholder whose Load was used: focus goes to its frame (its button is disabled while
+  // the choice is sent, which takes the focus away from it).
+  var chosen = null;
 
   function keysOf(spec) {
     return (spec || "").split(/[\s,]+/).filter(Boolean);
@@ -152,7 +155,7 @@
   function load(placeholder) {
     var template = placeholder.querySelector("template[data-ac-embed-original]");
     if (!template || !template.content || !placeholder.parentNode) return;
-    var hadFocus = placeholder.contains(document.activeElement);
+    var hadFocus = placeholder === chosen || placeholder.contains(document.activeElement);
     var content = document.importNode(template.content, true);
     var frame = content.querySelector("iframe");
     placeholder.parentNode.replaceChild(content, placeholder);
@@ -211,6 +214,7 @@
     event.preventDefault();
     var body = choice(placeholder);
     var button = form.querySelector("button");
+    if (placeholder.contains(document.activeElement)) chosen = placeholder;
     if (button) button.disabled = true;
     fetch(prefix + "/consent", {
       method: "POST",
