@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
-
+from antechamber.consent.placeholder import Placeholders, frame_size
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Category, Partner, Settings, url_prefix_key
@@ -36,8 +35,6 @@ _ATTRIBUTE = re.compile(
 )
 _TAG_NAME = re.compile(r"<[A-Za-z][^\t\n\f\r />]*")
 _KEYS = re.compile(r"[^\s,]+")
-_PIXELS = re.compile(r"^\s*(\d{1,5}(?:\.\d+)?)(?:px)?\s*$")
-_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)%\s*$")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", re.ASCII)
 _EXECUTABLE_TYPES = frozenset(
     {
@@ -52,8 +49,7 @@ _EXECUTABLE_TYPES = frozenset(
         "application/x-javascript",
     }
 )
-# Where the original frame's bytes go into the rendered placeholder.
-_ORIGINAL = "\x00antechamber-original\x00"
+_ID = re.compile(r"[A-Za-z][\w.:-]{0,99}")
 # A prefix that ends inside a path segment or host (`https://x.com/embed`) matches only up to a
 # boundary: not `https://x.com/embedded` nor `https://x.com.evil.example/`.
 _BOUNDARY = "/?#"
@@ -73,8 +69,11 @@ def start_tag_attributes(tag: str) -> dict[str, str]:
             continue
         position = match.end()
         key = match.group(1).lower()
-        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
-        attributes.setdefault(key, html.unescape(value))
+        value = match.group(2)
+        if value is None:
+            value = match.group(3) if match.group(3) is not None else match.group(4) or ""
+        if key not in attributes:
+            attributes[key] = html.unescape(value) if "&" in value else value
     return attributes
 
 
@@ -131,6 +130,7 @@ class EmbedGuard:
         # Longest prefix first: the most specific partner wins.
         self.frames = self._rules(consent.partners, "embeds")
         self.scripts = self._rules(consent.partners, "scripts")
+        self.placeholders = Placeholders(pages)
 
     @staticmethod
     def _rules(partners: list[Partner], field: str) -> tuple[_Rule, ...]:
@@ -214,8 +214,8 @@ class EmbedPage:
         return None
 
     def _attributes(self, raw: bytes) -> dict[str, str]:
-        text = raw.decode(self.encoding, "replace")
-        return start_tag_attributes(text[: _start_tag_end(text)])
+        # The start tag's attributes end at its `>`; what follows (an iframe's content) is not read.
+        return start_tag_attributes(raw.decode(self.encoding, "replace"))
 
     def _script(self, raw: bytes) -> bytes | None:
         guard = self.guard
@@ -262,70 +262,22 @@ class EmbedPage:
                 target.append(key)
         src = attributes.get("src", "")
         url_key = _url_key(src) if src else None
-        host = urlsplit("https:" + url_key).hostname if url_key else None
         frame_id = attributes.get("id", "")
-        target_id = frame_id if re.fullmatch(r"[A-Za-z][\w.:-]{0,99}", frame_id) else anchor
-        markup = self.guard.pages.render(
-            "consent/embed.html",
+        target_id = frame_id if _ID.fullmatch(frame_id) else anchor
+        return self.guard.placeholders.render(
             self.locale,
-            id=anchor,
+            raw,
+            anchor=anchor,
+            next_path=f"{self.next_path}#{target_id}",
+            encoding=self.encoding,
             partner=gate.partner,
             category=gate.category,
-            host=host,
+            keys=gate.keys,
+            can_load=gate.known,
+            host=urlsplit("https:" + url_key).hostname if url_key else None,
             url=src.strip() if url_key else None,
             caption=attributes.get("title", "").strip(),
-            size=_size(attributes.get("width"), attributes.get("height")),
-            can_load=gate.known,
-            keys=" ".join(gate.keys),
-            categories=categories,
-            partners=partners,
-            next=f"{self.next_path}#{target_id}",
-            original=Markup(_ORIGINAL),  # noqa: S704 - a marker, replaced by the page's own bytes
+            size=frame_size(attributes.get("width"), attributes.get("height")),
+            categories=tuple(categories),
+            partners=tuple(partners),
         )
-        before, _, after = markup.partition(_ORIGINAL)
-        encode = self._encode
-        return encode(before) + raw + encode(after)
-
-    def _encode(self, text: str) -> bytes:
-        return text.encode(self.encoding, "xmlcharrefreplace")
-
-
-def _start_tag_end(text: str) -> int:
-    """Where a start tag ends: after the first `>` outside a quoted attribute value."""
-    quote = ""
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'" and index and text[index - 1] in "=\t\n\f\r ":
-            quote = char
-        elif char == ">":
-            return index + 1
-    return len(text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Size:
-    width: str  # an svg width attribute: pixels or "100%"
-    height: str | None  # pixels; None: from the aspect ratio
-    view_box: str | None  # the aspect ratio the box keeps when it is narrowed
-    fluid: bool  # takes its container's width
-
-
-def _size(width: str | None, height: str | None) -> _Size:
-    """The placeholder's box: the frame's width and height when it gives them in pixels, its
-    percentage width with its pixel height, else a 16:9 box (as wide as its container, or as the
-    one length the frame gives)."""
-    w = _PIXELS.match(width or "")
-    h = _PIXELS.match(height or "")
-    percent = _PERCENT.match(width or "")
-    if w and h and float(w[1]) > 0 and float(h[1]) > 0:
-        return _Size(w[1], h[1], f"0 0 {w[1]} {h[1]}", fluid=False)
-    if percent and h and float(h[1]) > 0:
-        return _Size(f"{percent[1]}%", h[1], None, fluid=True)
-    if w and float(w[1]) > 0:
-        return _Size(w[1], None, "0 0 16 9", fluid=False)
-    if h and float(h[1]) > 0:
-        height_px = float(h[1])
-        return _Size(f"{height_px * 16 / 9:g}", h[1], f"0 0 {height_px * 16 / 9:g} {h[1]}", False)
-    return _Size("100%", None, "0 0 16 9", fluid=True)
