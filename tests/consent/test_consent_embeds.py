@@ -164,6 +164,12 @@ def governing(src: str) -> str | None:
         ("  https://www.youtube.com/embed/abc\n", "youtube"),
         ("https://www.youtube.com/em\tbed/abc", "youtube"),  # browsers drop tabs in URLs
         ("https:\\\\www.youtube.com\\embed\\abc", "youtube"),  # and read \ as /
+        ("https:/www.youtube.com/embed/abc", "youtube"),  # any number of slashes
+        ("http:www.youtube.com/embed/abc", "youtube"),  # (from a page of the other scheme)
+        ("///www.youtube.com/embed/abc", "youtube"),
+        ("https://user:pw@www.youtube.com/embed/abc", "youtube"),
+        ("https://www.youtube.com@evil.example/embed/abc", None),
+        ("www.youtube.com:443/embed/abc", None),  # a scheme, to a browser
         ("https://www.youtube-nocookie.com/embed/abc", "youtube"),
         ("https://www.youtube.com/EMBED/abc", None),  # paths keep their case
         ("https://www.youtube.com.evil.example/embed/abc", None),

@@ -35,7 +35,7 @@ _ATTRIBUTE = re.compile(
 )
 _TAG_NAME = re.compile(r"<[A-Za-z][^\t\n\f\r />]*")
 _KEYS = re.compile(r"[^\s,]+")
-_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", re.ASCII)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):", re.ASCII)
 _EXECUTABLE_TYPES = frozenset(
     {
         "",
@@ -80,14 +80,21 @@ def start_tag_attributes(tag: str) -> dict[str, str]:
 def _url_key(url: str) -> str | None:
     """An address as `url_prefix_key` compares it, or None for one that is not absolute http(s)
     or protocol-relative (relative paths, `javascript:`, `about:blank`)."""
-    # Browsers strip surrounding whitespace, drop tabs and newlines, and read `\` as `/`.
+    # As browsers read it: surrounding whitespace stripped, tabs and newlines dropped, `\` read
+    # as `/`, and after `http(s):` any number of slashes (`https:/x.com` can load x.com too).
     url = re.sub(r"[\t\n\r]", "", url.strip(" \t\n\f\r")).replace("\\", "/")
-    if not _URL.match(url):
+    scheme = _SCHEME.match(url)
+    if scheme is not None:
+        if scheme[1].lower() not in ("http", "https"):
+            return None
+        url = url[scheme.end() :]
+    elif not url.startswith("//"):
         return None
-    scheme = url[: url.index("//")].rstrip(":").lower()
-    if scheme not in ("", "http", "https"):
-        return None
-    return url_prefix_key(url)
+    rest = url.lstrip("/")
+    authority = re.match(r"[^/?#]*", rest)
+    if authority and "@" in authority[0]:  # `user:pass@host`: the host is what loads
+        rest = rest[authority[0].rindex("@") + 1 :]
+    return url_prefix_key("//" + rest) if rest else None
 
 
 @dataclass(frozen=True, slots=True)
