@@ -303,3 +303,16 @@ def test_without_javascript_the_form_loads_it_and_returns_to_the_same_place(
     )
     assert -1 <= top < DESKTOP["height"]  # the visitor is where the video is
     wait_for(lambda: bool(seen), page)
+
+
+def test_accept_all_in_the_banner_loads_the_placeholders_in_place(contexts: Any) -> None:
+    context = contexts()
+    seen = video_requests(context)
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("[data-ac-banner]").get_by_role("button", name="Accept all").click()
+    expect(page.locator(f'iframe[src*="{VIDEO_HOST}"]')).to_be_visible()
+    expect(page.locator("[data-ac-embed]")).to_have_count(0)
+    assert page.evaluate("window.__sameDocument") is True
+    wait_for(lambda: bool(seen), page)
