@@ -1,16 +1,18 @@
 """Embedded frames and partner scripts that wait for consent, decided on the server.
 
-    guard = EmbedGuard(settings, pages)                 # once, at start-up
-    page = guard.page(state, locale, "/articles/1")     # per rewritten response
-    page.element("iframe", raw)  # -> replacement bytes, or None to keep `raw` as it is
+    guard = EmbedGuard(settings, pages)                          # once, at start-up
+    hook = guard.page(state, locale, "/articles/1", encoding="utf-8")  # per rewritten response
+    Scanner(fragment, hook=hook, encoding="utf-8")   # antechamber.web.scan calls hook(element)
+    hook.element("iframe", raw)      # the same for bytes alone (the attributes read from them)
 
 The HTML scanner finds `<iframe>...</iframe>` elements and `<script ...>` start tags outside raw
-text and hands each one's bytes to `EmbedPage.element`. An iframe that a partner's `embeds` prefix
-(or its own `data-consent="KEY"`) puts under a key the visitor has not granted becomes a
-placeholder of the same size with a "Load" form; the iframe's own bytes wait inside a `<template>`,
-which browsers never load, for consent.js to put back in place. A `<script src>` under a partner's
-`scripts` prefix becomes `type="text/plain" data-consent="KEY"`, the form consent.js activates.
-Everything else is left byte for byte as the page wrote it.
+text and hands each one to the page's hook (`EmbedPage(element) -> bytes | None`: the
+replacement, or None to keep the element's bytes as they are). An iframe that a partner's
+`embeds` prefix (or its own `data-consent="KEY"`) puts under a key the visitor has not granted
+becomes a placeholder of the same size with a "Load" form; the iframe's own bytes wait inside a
+`<template>`, which browsers never load, for consent.js to put back in place. A `<script src>`
+under a partner's `scripts` prefix becomes `type="text/plain" data-consent="KEY"`, the form
+consent.js activates. Everything else is left byte for byte as the page wrote it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from antechamber.consent.placeholder import Placeholders, frame_size
@@ -26,7 +29,7 @@ from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Category, Partner, Settings, url_prefix_key
 
-__all__ = ["EmbedGuard", "EmbedPage", "start_tag_attributes"]
+__all__ = ["EmbedGuard", "EmbedPage", "HookedElement", "start_tag_attributes"]
 
 # The tokenizer's view of a start tag's attributes (HTML's "before attribute name" state on).
 _ATTRIBUTE = re.compile(
@@ -53,6 +56,26 @@ _ID = re.compile(r"[A-Za-z][\w.:-]{0,99}")
 # A prefix that ends inside a path segment or host (`https://x.com/embed`) matches only up to a
 # boundary: not `https://x.com/embedded` nor `https://x.com.evil.example/`.
 _BOUNDARY = "/?#"
+
+
+class HookedElement(Protocol):
+    """What the scanner shows a hook (`antechamber.web.scan.Element`): the element's name, its
+    start tag's attributes (names in lower case, the first of a repeated name, values decoded)
+    and its bytes (an iframe whole, a script's start tag)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, str]: ...
+    @property
+    def raw(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Element:
+    name: str
+    attributes: Mapping[str, str]
+    raw: bytes
 
 
 def start_tag_attributes(tag: str) -> dict[str, str]:
@@ -210,25 +233,23 @@ class EmbedPage:
         self.encoding = encoding
         self.frames = 0  # governed frames so far: the placeholders' ids follow page order
 
-    def element(self, name: str, raw: bytes) -> bytes | None:
+    def __call__(self, element: HookedElement) -> bytes | None:
         """The replacement of one element (`iframe`: the whole element, start tag to end tag;
         `script`: its start tag), or None when it stays as the page wrote it."""
-        name = name.lower()
+        name = element.name.lower()
         if name == "iframe":
-            return self._frame(raw)
-        if name == "script":
-            return self._script(raw)
+            return self._frame(element.raw, element.attributes)
+        if name == "script" and self.guard.scripts:
+            return self._script(element.raw, element.attributes)
         return None
 
-    def _attributes(self, raw: bytes) -> dict[str, str]:
-        # The start tag's attributes end at its `>`; what follows (an iframe's content) is not read.
-        return start_tag_attributes(raw.decode(self.encoding, "replace"))
+    def element(self, name: str, raw: bytes) -> bytes | None:
+        """The same for an element's bytes alone: its attributes are read from them."""
+        attributes = start_tag_attributes(raw.decode(self.encoding, "replace"))
+        return self(_Element(name, attributes, raw))
 
-    def _script(self, raw: bytes) -> bytes | None:
+    def _script(self, raw: bytes, attributes: Mapping[str, str]) -> bytes | None:
         guard = self.guard
-        if not guard.scripts or b"src" not in raw.lower():
-            return None
-        attributes = self._attributes(raw)
         partner = guard.partner_for(guard.scripts, attributes.get("src"))
         if partner is None or self.state.granted(partner.key):
             return None
@@ -241,8 +262,7 @@ class EmbedPage:
             gated += f' data-type="{html.escape(kind.strip())}"'
         return gated.encode("ascii") + raw[len("<script") :]
 
-    def _frame(self, raw: bytes) -> bytes | None:
-        attributes = self._attributes(raw)
+    def _frame(self, raw: bytes, attributes: Mapping[str, str]) -> bytes | None:
         gate = self.guard.frame_gate(attributes)
         if gate is None:
             return None
