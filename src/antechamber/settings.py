@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Cookie",
     "Partner",
     "Settings",
+    "url_prefix_key",
 ]
 
 DEFAULT_LOCALES = ["en", "uk", "de", "fr", "es", "it", "pl", "pt", "nl", "cs"]
@@ -54,6 +56,26 @@ _COOKIE_PATTERN = re.compile(r"^[!#$%&'+\-.^_`|~0-9A-Za-z]+\*?$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?$")
 _HEADER = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _REGION = re.compile(r"^(?:alt-[a-z]{2}|[A-Za-z]{2})$")
+# An absolute http(s) or protocol-relative URL prefix with a host: `https://host[:port][/path]`.
+_URL_PREFIX = re.compile(
+    r"^(?:[hH][tT][tT][pP][sS]?:)?//[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+    r"(?:[/?#][!-~]*)?$"
+)
+
+
+def url_prefix_key(url: str) -> str:
+    """How embed and script URLs are compared: without the scheme, the host in lower case.
+
+    `https://WWW.YouTube.com/embed/` and `//www.youtube.com/embed/` both give
+    `//www.youtube.com/embed/`; the path keeps its case (servers tell paths apart by it).
+    """
+    rest = url[url.index("//") + 2 :]
+    end = len(rest)
+    for separator in "/?#":
+        found = rest.find(separator)
+        if found != -1:
+            end = min(end, found)
+    return "//" + rest[:end].lower() + rest[end:]
 
 
 def _check_cookie_patterns(value: list[str], what: str) -> list[str]:
@@ -65,7 +87,11 @@ def _check_cookie_patterns(value: list[str], what: str) -> list[str]:
     return value
 
 
-@dataclass(frozen=True)
+# A typo in a keyword (`Partner(..., embedz=[...])`) must fail, not switch enforcement off.
+_STRICT = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True, config=_STRICT)
 class Category:
     """A purpose visitors consent to: `Category("analytics", "Analytics", "Counts visits")`.
 
@@ -95,7 +121,7 @@ class Category:
         return _check_cookie_patterns(value, "category cookies")
 
 
-@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+@dataclass(frozen=True, config=_STRICT)
 class Cookie:
     """One cookie a partner sets, described for visitors: `Cookie("_ga", max_age=400 * 86400,
     purpose="Tells visits apart", third_party=False)`.
@@ -117,13 +143,16 @@ class Cookie:
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=_STRICT)
 class Partner:
     """A named third party within a category, e.g. Google Analytics in `analytics`.
 
     `cookies` are the cookies it sets, as names (`_ga`, `_ga_*`) or `Cookie`s that also say how
     long each lives, what it is for and who can read it; they are removed from responses and
     deleted on withdrawal when the visitor has not consented to the partner.
+    `embeds` and `scripts` are URL prefixes of its frames and scripts
+    (`"https://www.youtube.com/embed/"`): until the visitor grants the partner, matching
+    `<iframe>`s become click-to-load placeholders and matching `<script src>` wait, gated.
     """
 
     key: str
@@ -132,6 +161,8 @@ class Partner:
     cookies: list[str | Cookie] = Field(default_factory=list)
     privacy_url: str | None = None
     purposes: str = ""
+    embeds: list[str] = Field(default_factory=list)
+    scripts: list[str] = Field(default_factory=list)
 
     @field_validator("key")
     @classmethod
@@ -140,6 +171,19 @@ class Partner:
             raise ValueError(
                 f"a partner key must be lower-case letters, digits, '-' or '_'; got {value!r}"
             )
+        return value
+
+    @field_validator("embeds", "scripts")
+    @classmethod
+    def _url_prefixes(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        for prefix in value:
+            if not _URL_PREFIX.match(prefix):
+                partner = info.data.get("key", "?")
+                raise ValueError(
+                    f"partner {partner!r}: {info.field_name} must be URL prefixes such as "
+                    f"'https://www.youtube.com/embed/' (http, https or protocol-relative '//', "
+                    f"with a host, no spaces); got {prefix!r}"
+                )
         return value
 
     @field_validator("cookies")
@@ -352,6 +396,16 @@ class ConsentSettings(_Section):
                     f"partner {partner.key!r} names category {partner.category!r}, "
                     f"which is not one of {keys!r}"
                 )
+        owners: dict[tuple[str, str], str] = {}
+        for partner in self.partners:
+            for field, prefixes in (("embeds", partner.embeds), ("scripts", partner.scripts)):
+                for prefix in prefixes:
+                    owner = owners.setdefault((field, url_prefix_key(prefix)), partner.key)
+                    if owner != partner.key:
+                        raise ValueError(
+                            f"partners {owner!r} and {partner.key!r} both list {prefix!r} in "
+                            f"{field}: a frame or script can belong to one partner only"
+                        )
         if self.same_site == "none" and self.https_only is False:
             raise ValueError("same_site='none' needs Secure cookies; https_only=False forbids it")
         return self

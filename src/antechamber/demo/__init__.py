@@ -33,10 +33,28 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from antechamber.demo import content
 from antechamber.settings import Cookie, Partner, Settings
 
-__all__ = ["CSP", "PARTNERS", "create_app", "demo_settings", "serve", "site"]
+__all__ = [
+    "CSP",
+    "PARTNERS",
+    "SOCIAL_HOST",
+    "VIDEO_HOST",
+    "create_app",
+    "demo_settings",
+    "serve",
+    "site",
+]
 
 HERE = Path(__file__).parent
-CSP = "default-src 'self'"
+# The embedded video and social post come from stand-ins that this same server answers under
+# other host names (`*.localhost` is the machine itself in every browser): other origins, as a
+# real embed's are, yet no request leaves the machine.
+VIDEO_HOST = "video.localhost"
+SOCIAL_HOST = "social.localhost"
+CSP = (
+    "default-src 'self'; "
+    f"frame-src 'self' {VIDEO_HOST}:* {SOCIAL_HOST}:*; "
+    f"script-src 'self' {SOCIAL_HOST}:*"
+)
 # For the preview links: a browser the demo's policy (`defaults`) turns away.
 IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
 
@@ -87,6 +105,26 @@ PARTNERS = [
         cookies=[Cookie("sb_uid", purpose="Counts shares from this browser.")],
         privacy_url="/cookies#sharebar",
         purposes="Shows share buttons under articles and counts shares.",
+    ),
+    Partner(
+        "streamly",
+        "Streamly (invented video service)",
+        "social",
+        cookies=["st_uid"],
+        privacy_url="/cookies#streamly",
+        purposes="Plays the videos embedded in articles and counts who watched them.",
+        # A bare host covers its every port: the demo runs on whichever it is given.
+        embeds=[f"//{VIDEO_HOST}"],
+    ),
+    Partner(
+        "chirp",
+        "Chirp (invented social network)",
+        "social",
+        cookies=["ch_uid"],
+        privacy_url="/cookies#chirp",
+        purposes="Shows posts from Chirp embedded in articles, with their replies and likes.",
+        embeds=[f"//{SOCIAL_HOST}"],
+        scripts=[f"//{SOCIAL_HOST}"],
     ),
 ]
 
@@ -201,6 +239,8 @@ def site(settings: Settings) -> Starlette:
         story = content.by_slug(request.path_params["slug"])
         if story is None:
             raise HTTPException(404)
+        # The stand-ins answer on this server's own port, under their own host names.
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
         return page(
             request,
             "article.html",
@@ -208,7 +248,24 @@ def site(settings: Settings) -> Starlette:
             recommended=content.recommended(story),
             similar=content.similar(story),
             current=story.section,
+            video=content.VIDEOS.get(story.slug),
+            post=content.POSTS.get(story.slug),
+            video_origin=f"//{VIDEO_HOST}:{port}",
+            social_origin=f"//{SOCIAL_HOST}:{port}",
         )
+
+    async def video_player(request: Request) -> Response:
+        # The stand-in of a video service's embedded player: a page of its own, in a frame.
+        video = content.video(request.path_params["id"])
+        if video is None:
+            raise HTTPException(404)
+        return templates.TemplateResponse(request, "stand_in_video.html", {"video": video})
+
+    async def social_post(request: Request) -> Response:
+        post = content.post(request.path_params["id"])
+        if post is None:
+            raise HTTPException(404)
+        return templates.TemplateResponse(request, "stand_in_post.html", {"post": post})
 
     async def cookie_policy(request: Request) -> Response:
         return page(request, "cookies.html", current="cookies")
@@ -237,6 +294,8 @@ def site(settings: Settings) -> Starlette:
             Route("/cookies", cookie_policy),
             Route("/about", about),
             Route("/partners/northwind/sync.gif", sync_pixel),
+            Route("/stand-ins/video/{id}", video_player),
+            Route("/stand-ins/chirp/post/{id}", social_post),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         exception_handlers={404: not_found},

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ARTICLES", "SECTIONS", "Article", "by_section", "by_slug", "recommended", "similar"]
+__all__ = [
+    "ARTICLES",
+    "POSTS",
+    "SECTIONS",
+    "VIDEOS",
+    "Article",
+    "Post",
+    "Video",
+    "by_section",
+    "by_slug",
+    "post",
+    "recommended",
+    "similar",
+    "video",
+]
 
 SECTIONS: dict[str, str] = {
     "europe": "Europe",
@@ -235,3 +249,48 @@ def similar(article: Article, count: int = 3) -> list[Article]:
     others = [a for a in ARTICLES if a.slug != article.slug]
     ranked = sorted(others, key=closeness, reverse=True)
     return [a for a in ranked if closeness(a)[:2] != (0, 0)][:count]
+
+
+@dataclass(frozen=True, slots=True)
+class Video:
+    """A video on the invented service Streamly, embedded in an article."""
+
+    id: str
+    title: str
+    length: str
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post on the invented social network Chirp, embedded in an article."""
+
+    id: str
+    author: str
+    handle: str
+    text: str
+    date: str
+
+
+# Which article embeds which video and post (by slug).
+VIDEOS: dict[str, Video] = {
+    "night-trains-return": Video(
+        "nt-1", "Aboard the first winter sleeper, Vienna to Paris", "4:12"
+    ),
+}
+POSTS: dict[str, Post] = {
+    "night-trains-return": Post(
+        "4021",
+        "Rail Europe Watch",
+        "@railwatch",
+        "Couchettes sold out within a day. The night train is back, and people want it.",
+        "2025-11-24",
+    ),
+}
+
+
+def video(video_id: str) -> Video | None:
+    return next((v for v in VIDEOS.values() if v.id == video_id), None)
+
+
+def post(post_id: str) -> Post | None:
+    return next((p for p in POSTS.values() if p.id == post_id), None)

@@ -137,5 +137,132 @@
       banner.focus();
     }
   }
+  // The embeds section below hands a choice it made here, to be applied like the banner's.
+  document.addEventListener("antechamber:apply", function (event) { apply(event.detail); });
   activateScripts();
+})();
+
+/* ---- Embeds waiting for consent (templates/consent/embed.html, consent/embeds.py) -----------
+   A placeholder's Load form is a plain POST that works without this. Here it is sent as JSON,
+   built from the state as it is now (a choice made since the page loaded counts) plus the
+   placeholder's keys; the new state is applied like a banner choice ("antechamber:apply"), and
+   every placeholder whose keys are now granted gets its frame back from its <template>, in place.
+   A choice made with the banner loads the placeholders it grants the same way. */
+(function () {
+  "use strict";
+
+  var dataNode = document.getElementById("antechamber-consent-data");
+  var state = {};
+  if (dataNode) {
+    try {
+      state = JSON.parse(dataNode.textContent || "{}");
+    } catch (err) {
+      state = {};
+    }
+  }
+  var prefix = state.prefix || "/_antechamber";
+  // The placeholder whose Load was used: focus goes to its frame (its button is disabled while
+  // the choice is sent, which takes the focus away from it).
+  var chosen = null;
+
+  function keysOf(spec) {
+    return (spec || "").split(/[\s,]+/).filter(Boolean);
+  }
+
+  function granted(key) {
+    return !!((state.categories && state.categories[key]) || (state.partners && state.partners[key]));
+  }
+
+  function load(placeholder) {
+    var template = placeholder.querySelector("template[data-ac-embed-original]");
+    if (!template || !template.content || !placeholder.parentNode) return;
+    var hadFocus = placeholder === chosen || placeholder.contains(document.activeElement);
+    var content = document.importNode(template.content, true);
+    var frame = content.querySelector("iframe");
+    placeholder.parentNode.replaceChild(content, placeholder);
+    if (hadFocus && frame) frame.focus();
+  }
+
+  function loadGranted() {
+    var nodes = document.querySelectorAll("[data-ac-embed]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var keys = keysOf(node.getAttribute("data-ac-embed"));
+      if (keys.length && keys.every(granted)) load(node);
+    });
+  }
+
+  function choice(placeholder) {
+    var body = { action: "save", categories: [], partners: [] };
+    Object.keys(state.categories || {}).forEach(function (key) {
+      if (state.categories[key]) body.categories.push(key);
+    });
+    Object.keys(state.partners || {}).forEach(function (key) {
+      if (state.partners[key]) body.partners.push(key);
+    });
+    keysOf(placeholder.getAttribute("data-ac-embed")).forEach(function (key) {
+      var list = state.partners && key in state.partners ? body.partners : body.categories;
+      if (list.indexOf(key) === -1) list.push(key);
+    });
+    return body;
+  }
+
+  function setFields(form, body) {
+    // The plain form then carries the same choice as the JSON did.
+    var old = form.querySelectorAll('input[name="categories"], input[name="partners"]');
+    Array.prototype.forEach.call(old, function (input) { input.parentNode.removeChild(input); });
+    ["categories", "partners"].forEach(function (name) {
+      body[name].forEach(function (key) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = key;
+        form.appendChild(input);
+      });
+    });
+  }
+
+  document.addEventListener("antechamber:consent", function (event) {
+    if (event.detail) state = event.detail;
+    loadGranted();
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-ac-embed-form")) return;
+    if (!window.fetch || !window.JSON || !form.closest) return; // the plain form does the job
+    var placeholder = form.closest("[data-ac-embed]");
+    if (!placeholder) return;
+    event.preventDefault();
+    var body = choice(placeholder);
+    var button = form.querySelector("button");
+    if (placeholder.contains(document.activeElement)) chosen = placeholder;
+    if (button) button.disabled = true;
+    fetch(prefix + "/consent", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("consent not saved: " + response.status);
+        return response.json();
+      })
+      .then(function (next) {
+        next.prefix = prefix;
+        var event;
+        try {
+          event = new CustomEvent("antechamber:apply", { detail: next });
+        } catch (err) {
+          event = null;
+        }
+        state = next;
+        if (event) document.dispatchEvent(event);
+        loadGranted();
+      })
+      .catch(function () {
+        if (button) button.disabled = false;
+        setFields(form, body);
+        form.submit();
+      });
+  });
 })();

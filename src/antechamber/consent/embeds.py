@@ -1,0 +1,310 @@
+"""Embedded frames and partner scripts that wait for consent, decided on the server.
+
+    guard = EmbedGuard(settings, pages)                          # once, at start-up
+    hook = guard.page(state, locale, "/articles/1", encoding="utf-8")  # per rewritten response
+    Scanner(fragment, hook=hook, encoding="utf-8")   # antechamber.web.scan calls hook(element)
+    hook.element("iframe", raw)      # the same for bytes alone (the attributes read from them)
+
+The HTML scanner finds `<iframe>...</iframe>` elements and `<script ...>` start tags outside raw
+text and hands each one to the page's hook (`EmbedPage(element) -> bytes | None`: the
+replacement, or None to keep the element's bytes as they are). An iframe that a partner's
+`embeds` prefix (or its own `data-consent="KEY"`) puts under a key the visitor has not granted
+becomes a placeholder of the same size with a "Load" form; the iframe's own bytes wait inside a
+`<template>`, which browsers never load, for consent.js to put back in place. A `<script src>`
+under a partner's `scripts` prefix becomes `type="text/plain" data-consent="KEY"`, the form
+consent.js activates. Everything else is left byte for byte as the page wrote it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from antechamber.consent.placeholder import Placeholders, frame_size
+from antechamber.consent.state import ConsentState
+from antechamber.pages import Pages
+from antechamber.settings import Category, Partner, Settings, url_prefix_key
+
+__all__ = ["EmbedGuard", "EmbedPage", "HookedElement", "start_tag_attributes"]
+
+# The tokenizer's view of a start tag's attributes (HTML's "before attribute name" state on).
+_ATTRIBUTE = re.compile(
+    r"""[\t\n\f\r /]*([^\t\n\f\r />][^\t\n\f\r />=]*)"""
+    r"""(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >]*)))?"""
+)
+_TAG_NAME = re.compile(r"<[A-Za-z][^\t\n\f\r />]*")
+_KEYS = re.compile(r"[^\s,]+")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):", re.ASCII)
+_EXECUTABLE_TYPES = frozenset(
+    {
+        "",
+        "module",
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "text/ecmascript",
+        "text/jscript",
+        "text/livescript",
+        "application/x-javascript",
+    }
+)
+_ID = re.compile(r"[A-Za-z][\w.:-]{0,99}")
+# A prefix that ends inside a path segment or host (`https://x.com/embed`) matches only up to a
+# boundary: not `https://x.com/embedded` nor `https://x.com.evil.example/`.
+_BOUNDARY = "/?#"
+
+
+class HookedElement(Protocol):
+    """What the scanner shows a hook (`antechamber.web.scan.Element`): the element's name, its
+    start tag's attributes (names in lower case, the first of a repeated name, values decoded)
+    and its bytes (an iframe whole, a script's start tag)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, str]: ...
+    @property
+    def raw(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Element:
+    name: str
+    attributes: Mapping[str, str]
+    raw: bytes
+
+
+def start_tag_attributes(tag: str) -> dict[str, str]:
+    """The attributes of a start tag (`<iframe src="..." width=560>`), names in lower case,
+    values with character references decoded; the first of two same-named attributes wins, as
+    in browsers. Attributes without a value are ""."""
+    name = _TAG_NAME.match(tag)
+    position = name.end() if name else 0
+    attributes: dict[str, str] = {}
+    while position < len(tag) and tag[position] != ">":
+        match = _ATTRIBUTE.match(tag, position)
+        if match is None or match.end() == position:
+            position += 1
+            continue
+        position = match.end()
+        key = match.group(1).lower()
+        value = match.group(2)
+        if value is None:
+            value = match.group(3) if match.group(3) is not None else match.group(4) or ""
+        if key not in attributes:
+            attributes[key] = html.unescape(value) if "&" in value else value
+    return attributes
+
+
+def _url_key(url: str) -> str | None:
+    """An address as `url_prefix_key` compares it, or None for one that is not absolute http(s)
+    or protocol-relative (relative paths, `javascript:`, `about:blank`)."""
+    # As browsers read it: surrounding whitespace stripped, tabs and newlines dropped, `\` read
+    # as `/`, and after `http(s):` any number of slashes (`https:/x.com` can load x.com too).
+    url = re.sub(r"[\t\n\r]", "", url.strip(" \t\n\f\r")).replace("\\", "/")
+    scheme = _SCHEME.match(url)
+    if scheme is not None:
+        if scheme[1].lower() not in ("http", "https"):
+            return None
+        url = url[scheme.end() :]
+    elif not url.startswith("//"):
+        return None
+    rest = url.lstrip("/")
+    authority = re.match(r"[^/?#]*", rest)
+    if authority and "@" in authority[0]:  # `user:pass@host`: the host is what loads
+        rest = rest[authority[0].rindex("@") + 1 :]
+    return url_prefix_key("//" + rest) if rest else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    prefix: str  # a url_prefix_key
+    partner: Partner
+
+    def matches(self, key: str) -> bool:
+        if not key.startswith(self.prefix):
+            return False
+        rest = key[len(self.prefix) :]
+        if not rest or self.prefix[-1] in _BOUNDARY + "=&" or rest[0] in _BOUNDARY:
+            return True
+        # A bare host (`//video.example`) covers every port of it.
+        return rest[0] == ":" and not any(c in self.prefix[2:] for c in _BOUNDARY + ":")
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """What holds one element back: the keys that must all be granted, shown as `partner`
+    (or the `category` itself when the page named one) in `category`."""
+
+    keys: tuple[str, ...]
+    partner: Partner | None
+    category: Category | None
+    known: bool  # every key names a category or partner (else nothing here can grant it)
+
+
+class EmbedGuard:
+    """The rules from the settings, built once: which partner (or category) governs a frame or
+    a script, and the placeholder's markup. `page()` gives the per-response rewriter."""
+
+    def __init__(self, settings: Settings, pages: Pages) -> None:
+        consent = settings.consent
+        self.pages = pages
+        self.prefix = settings.route_prefix
+        self.categories = {c.key: c for c in consent.categories}
+        self.partners = {p.key: p for p in consent.partners}
+        self.required = frozenset(c.key for c in consent.categories if c.required)
+        # Longest prefix first: the most specific partner wins.
+        self.frames = self._rules(consent.partners, "embeds")
+        self.scripts = self._rules(consent.partners, "scripts")
+        self.placeholders = Placeholders(pages)
+
+    @staticmethod
+    def _rules(partners: list[Partner], field: str) -> tuple[_Rule, ...]:
+        rules = [
+            _Rule(url_prefix_key(prefix), partner)
+            for partner in partners
+            for prefix in getattr(partner, field)
+        ]
+        return tuple(sorted(rules, key=lambda rule: -len(rule.prefix)))
+
+    @property
+    def hooks(self) -> frozenset[str]:
+        """The elements the scanner must hand over: frames always (a page may mark one with
+        `data-consent`), scripts only when some partner lists `scripts`."""
+        return frozenset({"iframe", "script"} if self.scripts else {"iframe"})
+
+    def page(
+        self, state: ConsentState, locale: str, next_path: str, *, encoding: str = "utf-8"
+    ) -> EmbedPage:
+        """The rewriter for one response: the visitor's `state` and `locale`, the page's own
+        path and query (`next_path`, where the Load form comes back to) and its `encoding`."""
+        return EmbedPage(self, state, locale, next_path, encoding)
+
+    # -- rules ------------------------------------------------------------------------------------
+
+    def partner_for(self, rules: tuple[_Rule, ...], url: str | None) -> Partner | None:
+        key = None if url is None else _url_key(url)
+        if key is None:
+            return None
+        return next((rule.partner for rule in rules if rule.matches(key)), None)
+
+    def frame_gate(self, attributes: Mapping[str, str]) -> _Gate | None:
+        """What governs an iframe: its own `data-consent` keys, else a partner's `embeds`."""
+        partner = self.partner_for(self.frames, attributes.get("src"))
+        marked = attributes.get("data-consent")
+        if marked is not None:
+            keys = tuple(dict.fromkeys(_KEYS.findall(marked)))
+            if not keys:
+                return None
+            named = [self.partners[k] for k in keys if k in self.partners]
+            categories = [self.categories[k] for k in keys if k in self.categories]
+            known = len(named) + len(categories) == len(keys)
+            # Shown as the partner the page names, else as the partner serving the address
+            # when the named category is its own.
+            if named:
+                shown: Partner | None = named[0]
+            elif partner is not None and partner.category in keys:
+                shown = partner
+            else:
+                shown = None
+            category = self.categories.get(shown.category) if shown is not None else None
+            if category is None and categories:
+                category = categories[0]
+            return _Gate(keys, shown, category, known)
+        if partner is None:
+            return None
+        return _Gate((partner.key,), partner, self.categories.get(partner.category), True)
+
+
+class EmbedPage:
+    """Rewrites the frames and scripts of one response; see `EmbedGuard.page`."""
+
+    def __init__(
+        self, guard: EmbedGuard, state: ConsentState, locale: str, next_path: str, encoding: str
+    ) -> None:
+        self.guard = guard
+        self.state = state
+        self.locale = locale
+        self.next_path = next_path
+        self.encoding = encoding
+        self.frames = 0  # governed frames so far: the placeholders' ids follow page order
+
+    def __call__(self, element: HookedElement) -> bytes | None:
+        """The replacement of one element (`iframe`: the whole element, start tag to end tag;
+        `script`: its start tag), or None when it stays as the page wrote it."""
+        name = element.name.lower()
+        if name == "iframe":
+            return self._frame(element.raw, element.attributes)
+        if name == "script" and self.guard.scripts:
+            return self._script(element.raw, element.attributes)
+        return None
+
+    def element(self, name: str, raw: bytes) -> bytes | None:
+        """The same for an element's bytes alone: its attributes are read from them."""
+        attributes = start_tag_attributes(raw.decode(self.encoding, "replace"))
+        return self(_Element(name, attributes, raw))
+
+    def _script(self, raw: bytes, attributes: Mapping[str, str]) -> bytes | None:
+        guard = self.guard
+        partner = guard.partner_for(guard.scripts, attributes.get("src"))
+        if partner is None or self.state.granted(partner.key):
+            return None
+        kind = attributes.get("type")
+        if kind is not None and kind.strip().lower() not in _EXECUTABLE_TYPES:
+            return None  # data or an already gated script: the browser runs nothing
+        # `type` goes first: the first of two same-named attributes is the one browsers read.
+        gated = f'<script type="text/plain" data-consent="{partner.key}"'
+        if kind is not None and kind.strip():
+            gated += f' data-type="{html.escape(kind.strip())}"'
+        return gated.encode("ascii") + raw[len("<script") :]
+
+    def _frame(self, raw: bytes, attributes: Mapping[str, str]) -> bytes | None:
+        gate = self.guard.frame_gate(attributes)
+        if gate is None:
+            return None
+        self.frames += 1
+        anchor = f"antechamber-embed-{self.frames}"
+        if gate.known and all(self.state.granted(key) for key in gate.keys):
+            if "id" in attributes:
+                return None
+            # So that a Load form's `next#antechamber-embed-N` lands on the frame it loaded.
+            return raw[: len("<iframe")] + f' id="{anchor}"'.encode("ascii") + raw[len("<iframe") :]
+        return self._placeholder(raw, attributes, gate, anchor)
+
+    def _placeholder(
+        self, raw: bytes, attributes: Mapping[str, str], gate: _Gate, anchor: str
+    ) -> bytes:
+        state = self.state
+        categories = [
+            k for k, on in state.categories.items() if on and k not in self.guard.required
+        ]
+        partners = [k for k, on in state.partners.items() if on]
+        for key in gate.keys:
+            target = partners if key in self.guard.partners else categories
+            if key not in target:
+                target.append(key)
+        src = attributes.get("src", "")
+        url_key = _url_key(src) if src else None
+        frame_id = attributes.get("id", "")
+        target_id = frame_id if _ID.fullmatch(frame_id) else anchor
+        return self.guard.placeholders.render(
+            self.locale,
+            raw,
+            anchor=anchor,
+            next_path=f"{self.next_path}#{target_id}",
+            encoding=self.encoding,
+            partner=gate.partner,
+            category=gate.category,
+            keys=gate.keys,
+            can_load=gate.known,
+            host=urlsplit("https:" + url_key).hostname if url_key else None,
+            url=src.strip() if url_key else None,
+            caption=attributes.get("title", "").strip(),
+            size=frame_size(attributes.get("width"), attributes.get("height")),
+            categories=tuple(categories),
+            partners=tuple(partners),
+        )

@@ -1,0 +1,318 @@
+"""The embed placeholder in Chromium: nothing reaches the embed's origin before consent; Load
+brings the frame in place (with JavaScript) or after the form's round trip (without), landing
+where the visitor was; the placeholder is keyboard-usable, passes axe-core, keeps the frame's
+size and breaks no strict Content-Security-Policy. Screenshots in test-output/screenshots/.
+
+The page is written by a small app that hands its frames to `EmbedPage.element` itself, with the
+state the real `CookieConsentMiddleware` set; once the response path rewrites pages, the same
+markup comes from the middleware.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sqlite3
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from axe_playwright_python.sync_playwright import Axe
+from browser_support import CSP_LISTENER, DESKTOP, PHONE, screenshot_path
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request as StarletteRequest
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from antechamber.consent import CookieConsentMiddleware
+from antechamber.consent.embeds import EmbedGuard
+from antechamber.consent.state import FORMAT
+from antechamber.pages import Pages
+from antechamber.settings import Partner, Settings
+
+pytestmark = pytest.mark.browser
+
+VIDEO_HOST = "video.localhost"  # this same server, under another name: another origin
+CSP = f"default-src 'self'; frame-src 'self' {VIDEO_HOST}:*"
+FILLER = "".join(
+    f"<p>Paragraph {n} of the story, long enough that the video sits below the fold.</p>"
+    for n in range(40)
+)
+
+
+def article(port: int, marked: bool) -> str:
+    consent = ' data-consent="social"' if marked else ""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Night trains</title></head><body><main><h1>Night trains return</h1>"
+        f"{FILLER}<figure>"
+        f'<iframe{consent} width="560" height="315" '
+        f'src="//{VIDEO_HOST}:{port}/embed/night-train" title="Aboard the night train" '
+        'allow="fullscreen" allowfullscreen></iframe>'
+        f"<figcaption>Video: aboard the night train.</figcaption></figure>{FILLER}"
+        "</main></body></html>"
+    )
+
+
+def make_app(database: Path) -> Starlette:
+    settings = Settings(
+        secret_key="browser-embeds-key-0123456789",
+        browsers={"enabled": False},
+        consent={
+            "partners": [
+                Partner(
+                    "streamly",
+                    "Streamly",
+                    "social",
+                    privacy_url="https://streamly.example/privacy",
+                    embeds=[f"//{VIDEO_HOST}"],
+                )
+            ],
+            "log": f"sqlite:///{database}",
+        },
+    )
+    pages = Pages(settings)
+    guard = EmbedGuard(settings, pages)
+
+    async def page(request: StarletteRequest) -> Response:
+        port = request.url.port or 80
+        html = article(port, marked=request.query_params.get("marked") == "1").encode()
+        locale = pages.negotiate(request.headers.get("accept-language"))
+        current = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        rewriter = guard.page(request.state.consent, locale, current)
+        # What the scanner does in the response path: each frame to the rewriter.
+        html = re.sub(
+            rb"<iframe\b.*?</iframe>",
+            lambda m: rewriter.element("iframe", m.group(0)) or m.group(0),
+            html,
+            flags=re.S,
+        )
+        return Response(html, media_type="text/html", headers={"Content-Security-Policy": CSP})
+
+    async def player(request: StarletteRequest) -> Response:
+        return HTMLResponse("<!doctype html><title>Player</title><p>Streamly player</p>")
+
+    return Starlette(
+        routes=[Route("/", page), Route("/embed/night-train", player)],
+        middleware=[Middleware(CookieConsentMiddleware, settings=settings)],
+    )
+
+
+def _wait_until_answering(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    database = tmp_path_factory.mktemp("embeds") / "consent.db"
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(make_app(database), log_level="warning", lifespan="on", ws="none")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(base + "/")
+        yield base, database
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def contexts(browser: Browser, server: tuple[str, Path]) -> Iterator[Any]:
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(base_url=server[0], **options)
+        context.set_default_timeout(10_000)
+        context.add_init_script(CSP_LISTENER)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def video_requests(context: BrowserContext) -> list[str]:
+    """Every request the browser makes to the embed's origin, recorded as it is made."""
+    seen: list[str] = []
+
+    def record(request: Request) -> None:
+        if VIDEO_HOST in request.url:
+            seen.append(request.url)
+
+    context.on("request", record)
+    return seen
+
+
+def wait_for(condition: Any, page: Page, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the browser never did it")
+        page.wait_for_timeout(50)
+
+
+def placeholder(page: Page) -> Any:
+    return page.get_by_role("region", name="Content from Streamly")
+
+
+def test_before_consent_nothing_reaches_the_embed_and_the_box_keeps_its_size(
+    contexts: Any,
+) -> None:
+    context = contexts()
+    seen = video_requests(context)
+    page = context.new_page()
+    page.goto("/")
+    region = placeholder(page)
+    expect(region).to_be_visible()
+    box = region.bounding_box()
+    assert box is not None and (round(box["width"]), round(box["height"])) == (560, 315)
+    expect(region.get_by_role("link", name="Privacy policy of Streamly")).to_have_attribute(
+        "href", "https://streamly.example/privacy"
+    )
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # anything the page would still fetch
+    assert seen == []
+    assert page.evaluate("window.__cspViolations") == []
+
+
+@pytest.mark.parametrize(("viewport", "width"), [(DESKTOP, 560), (PHONE, None)])
+def test_on_a_phone_the_box_narrows_to_the_screen_keeping_its_shape(
+    contexts: Any, viewport: dict[str, int], width: int | None
+) -> None:
+    page = contexts(viewport=viewport, is_mobile=viewport is PHONE).new_page()
+    page.goto("/")
+    region = placeholder(page)
+    region.scroll_into_view_if_needed()
+    box = region.bounding_box()
+    assert box is not None
+    if width is not None:
+        assert round(box["width"]) == width
+    else:
+        assert box["width"] <= viewport["width"]
+        assert box["height"] >= box["width"] * 315 / 560 - 1  # never shorter than the frame
+    # For review: the screen as the visitor sees it with the placeholder at its top.
+    region.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+    name = "desktop" if viewport is DESKTOP else "phone"
+    page.screenshot(path=screenshot_path(f"embed-placeholder-en-{name}"))
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "uk-UA"])
+def test_axe_finds_no_serious_violation_on_the_placeholder(contexts: Any, locale: str) -> None:
+    page = contexts(locale=locale).new_page()
+    page.goto("/")
+    placeholder_root = page.locator("[data-ac-embed]")
+    expect(placeholder_root).to_be_visible()
+    results = Axe().run(page, context="[data-ac-embed]")
+    serious = [
+        (v["id"], v["help"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    if locale == "uk-UA":
+        placeholder_root.screenshot(path=screenshot_path("embed-placeholder-uk-desktop"))
+
+
+def consent_records(database: Path) -> list[dict[str, Any]]:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT categories, partners FROM consent_records ORDER BY rowid"
+        ).fetchall()
+    return [{"categories": json.loads(c), "partners": json.loads(p)} for c, p in rows]
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["by-address", "marked-social"])
+def test_load_by_keyboard_brings_the_frame_in_place_without_a_reload(
+    contexts: Any, server: tuple[str, Path], marked: bool
+) -> None:
+    if FORMAT == "1" and not marked:
+        pytest.xfail("a partner alone is granted by the per-partner choice (branch visitor)")
+    context = contexts()
+    seen = video_requests(context)
+    page = context.new_page()
+    page.goto("/?marked=1" if marked else "/")
+    page.evaluate("window.__sameDocument = true")
+    load = placeholder(page).get_by_role("button", name="Load content")
+    load.focus()
+    page.keyboard.press("Enter")
+    frame = page.locator(f'iframe[src*="{VIDEO_HOST}"]')
+    expect(frame).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    wait_for(lambda: bool(seen), page)
+    assert seen[0].endswith("/embed/night-train")
+    expect(page.locator("[data-ac-banner]")).to_be_hidden()
+    last = consent_records(server[1])[-1]
+    if marked:
+        assert last["categories"]["social"] is True
+    else:
+        assert last["partners"]["streamly"] is True
+        assert last["categories"]["social"] is False
+
+
+@pytest.mark.parametrize("marked", [False, True], ids=["by-address", "marked-social"])
+def test_without_javascript_the_form_loads_it_and_returns_to_the_same_place(
+    contexts: Any, marked: bool
+) -> None:
+    if FORMAT == "1" and not marked:
+        pytest.xfail("a partner alone is granted by the per-partner choice (branch visitor)")
+    context = contexts(java_script_enabled=False)
+    seen = video_requests(context)
+    page = context.new_page()
+    page.goto("/?marked=1" if marked else "/")
+    assert seen == []
+    placeholder(page).get_by_role("button", name="Load content").click()
+    page.wait_for_url("**#antechamber-embed-1")
+    assert page.url.endswith("#antechamber-embed-1")
+    frame = page.locator("#antechamber-embed-1")
+    expect(frame).to_be_visible()
+    assert frame.evaluate("(el) => el.tagName") == "IFRAME"
+    assert frame.is_visible() and frame.bounding_box() is not None
+    top = page.evaluate(
+        "document.getElementById('antechamber-embed-1').getBoundingClientRect().top"
+    )
+    assert -1 <= top < DESKTOP["height"]  # the visitor is where the video is
+    wait_for(lambda: bool(seen), page)
+
+
+def test_accept_all_in_the_banner_loads_the_placeholders_in_place(contexts: Any) -> None:
+    context = contexts()
+    seen = video_requests(context)
+    page = context.new_page()
+    page.goto("/")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("[data-ac-banner]").get_by_role("button", name="Accept all").click()
+    expect(page.locator(f'iframe[src*="{VIDEO_HOST}"]')).to_be_visible()
+    expect(page.locator("[data-ac-embed]")).to_have_count(0)
+    assert page.evaluate("window.__sameDocument") is True
+    wait_for(lambda: bool(seen), page)
