@@ -180,9 +180,9 @@ async def test_the_store_can_be_used_on_its_own_and_closed(tmp_path: Path) -> No
         gpc=False,
     )
     await store.record(record)
-    store.close()
+    await store.close()
     await store.record(record)  # a closed store starts its writer again when needed
-    store.close()
+    await store.close()
     assert [r["revision"] for r in rows(path)] == [3, 3]
 
 
@@ -198,3 +198,46 @@ async def test_the_store_is_closed_at_lifespan_shutdown(tmp_path: Path) -> None:
         assert writer is not None and writer.is_alive()
     assert not writer.is_alive()
     assert len(rows(path)) == 1
+
+
+FILL_THE_DISK = """
+import asyncio, resource, sys
+from antechamber.consent import ConsentRecord, ConsentStoreError, SQLiteConsentStore
+
+# No file this process writes may grow past 64 KB (Python ignores SIGXFSZ: writes fail with
+# EFBIG, which SQLite reports as a full disk or an I/O error).
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+async def main() -> None:
+    store = SQLiteConsentStore(sys.argv[1])
+    for n in range(5000):
+        record = ConsentRecord(
+            f"id{n}", "2024-01-01T00:00:00+00:00", "accept_all", 1,
+            {"necessary": True}, {}, False, user_agent="x" * 400,
+        )
+        try:
+            await store.record(record)
+        except ConsentStoreError as error:
+            print(error)
+            break
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_failure_names_the_real_cause_not_the_rollback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FILL_THE_DISK, str(tmp_path / "full.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    message = done.stdout.strip()
+    assert message.startswith("could not write consent record to"), done
+    assert "rollback" not in message
+    assert "disk" in message  # "database or disk is full" / "disk I/O error"

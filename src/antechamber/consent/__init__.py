@@ -9,9 +9,10 @@ from antechamber.consent.records import (
     ConsentRecord,
     ConsentStore,
     ConsentStoreError,
+    DayStats,
     LoggingConsentStore,
-    SQLiteConsentStore,
 )
+from antechamber.consent.sqlite_store import SQLiteConsentStore
 from antechamber.consent.state import ConsentState
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ConsentStore",
     "ConsentStoreError",
     "CookieConsentMiddleware",
+    "DayStats",
     "LoggingConsentStore",
     "SQLiteConsentStore",
     "banner_html",
