@@ -282,8 +282,11 @@ class ConsentSettings(_Section):
             return value
         if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
             return value
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
         raise ValueError(
-            f"log must be None, 'logging' or 'sqlite:///path/to/file.db'; got {value!r}"
+            "log must be None, 'logging', 'sqlite:///path/to/file.db' or "
+            f"'postgresql://user:password@host:5432/database'; got {value!r}"
         )
 
     @field_validator("policy_url")
