@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import logging
 import sqlite3
 from pathlib import Path
@@ -241,3 +242,37 @@ def test_the_first_failure_names_the_real_cause_not_the_rollback(tmp_path: Path)
     assert message.startswith("could not write consent record to"), done
     assert "rollback" not in message
     assert "disk" in message  # "database or disk is full" / "disk I/O error"
+
+
+@pytest.mark.parametrize("days", [0, -3, True, "a month", 1.5])
+def test_retention_days_must_be_a_positive_whole_number(days: object) -> None:
+    with pytest.raises(ValueError, match="retention_days"):
+        make_app(log="logging", retention_days=days)
+
+
+def test_retention_days_deletes_old_records_when_the_site_starts(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from starlette.testclient import TestClient
+
+    path = tmp_path / "kept.db"
+    now = datetime.now(UTC)
+    with sqlite3.connect(path) as db:  # records left by an earlier version of the site
+        db.execute(
+            "CREATE TABLE consent_records (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "consent_id TEXT NOT NULL, recorded_at TEXT NOT NULL, action TEXT NOT NULL, "
+            "revision INTEGER NOT NULL, categories TEXT NOT NULL, partners TEXT NOT NULL, "
+            "gpc INTEGER NOT NULL, ip_hash TEXT, banner_hash TEXT, locale TEXT, user_agent TEXT)"
+        )
+        for consent_id, age in (("old", 400), ("kept", 300)):
+            db.execute(
+                "INSERT INTO consent_records (consent_id, recorded_at, action, revision, "
+                "categories, partners, gpc) VALUES (?, ?, 'accept_all', 1, '{}', '{}', 0)",
+                (consent_id, (now - timedelta(days=age)).isoformat()),
+            )
+    with TestClient(make_app(log=f"sqlite:///{path}", retention_days=365)):
+        deadline = time.monotonic() + 10
+        while len(rows(path)) > 1:  # deleted in the background, not on a request's time
+            assert time.monotonic() < deadline, "old records were not deleted"
+            time.sleep(0.05)
+    assert [r["consent_id"] for r in rows(path)] == ["kept"]

@@ -5,6 +5,7 @@ from antechamber.consent import CookieConsentMiddleware, banner_html
 
 from antechamber.consent.banner import banner_html, consent_head_html, google_consent
 from antechamber.consent.middleware import CookieConsentMiddleware
+from antechamber.consent.postgres_store import PostgresConsentStore
 from antechamber.consent.records import (
     ConsentRecord,
     ConsentStore,
@@ -23,6 +24,7 @@ __all__ = [
     "CookieConsentMiddleware",
     "DayStats",
     "LoggingConsentStore",
+    "PostgresConsentStore",
     "SQLiteConsentStore",
     "banner_html",
     "consent_head_html",

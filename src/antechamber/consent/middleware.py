@@ -114,7 +114,11 @@ class CookieConsentMiddleware:
         self.enforce = consent.enforce_cookies and bool(self.rules.patterns)
         self.pages = Pages(self.settings)
         self.views = ConsentPages(self.settings, self.pages, self.codec.undecided[False])
-        self.store = store if store is not None else open_store(consent.log)
+        self.store = (
+            store
+            if store is not None
+            else open_store(consent.log, retention_days=consent.retention_days)
+        )
         self.honor_gpc = consent.honor_gpc
         self.inject = consent.banner == "inject"
         self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if self.honor_gpc else ()))
