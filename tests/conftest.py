@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,12 @@ def postgres_database(postgres_cluster: Cluster) -> Iterator[str]:
     url = postgres_cluster.create_database()
     yield url
     postgres_cluster.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty consent store, once of each kind: tests run on both databases."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'consent.db'}"
+    url: str = request.getfixturevalue("postgres_database")
+    return url

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import time
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import anyio

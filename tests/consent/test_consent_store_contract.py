@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +14,6 @@ from antechamber.consent.records import PAGE_SIZE, PURGE_INTERVAL, open_store
 pytestmark = pytest.mark.anyio
 
 DAY1 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'consent.db'}"
-    url: str = request.getfixturevalue("postgres_database")
-    return url
 
 
 @pytest.fixture

@@ -228,7 +228,7 @@ class PostgresConsentStore:
             cause = await self._cause(error)
             raise ConsentStoreError(f"consent records at {self.display}: {cause}") from error
         except psycopg.Error as error:
-            message = str(error).strip() or type(error).__name__
+            message = _one_line(error)
             raise ConsentStoreError(f"consent records at {self.display}: {message}") from error
 
     async def _create_schema(self, conn: psycopg.AsyncConnection[Any]) -> None:
@@ -247,7 +247,7 @@ class PostgresConsentStore:
         try:
             conn = await psycopg.AsyncConnection.connect(self.url, connect_timeout=2)
         except psycopg.Error as error:
-            return str(error).strip()
+            return _one_line(error)
         await conn.close()
         return f"{timeout} (every pooled connection was busy)"
 
@@ -275,6 +275,11 @@ class PostgresConsentStore:
 def _values(rec: ConsentRecord) -> tuple[Any, ...]:
     consent_id, recorded_at, *rest = row_values(rec)
     return (consent_id, datetime.fromisoformat(recorded_at), *rest)
+
+
+def _one_line(error: Exception) -> str:
+    # libpq's messages carry a hint on a second, tab-indented line.
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _without_password(url: str) -> str:
