@@ -276,3 +276,32 @@ def test_retention_days_deletes_old_records_when_the_site_starts(tmp_path: Path)
             assert time.monotonic() < deadline, "old records were not deleted"
             time.sleep(0.05)
     assert [r["consent_id"] for r in rows(path)] == ["kept"]
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "day"),
+    [
+        ("en", "Your consent ID", "November 14, 2023"),
+        ("de", "Ihre Einwilligungs-ID", "14. November 2023"),
+        ("uk", "Ваш ідентифікатор згоди", "14 листопада 2023\u202fр."),  # CLDR: narrow nbsp
+    ],
+)
+async def test_the_preferences_page_shows_the_consent_id_and_the_last_choice(
+    tmp_path: Path, language: str, label: str, day: str
+) -> None:
+    app = make_app(log=f"sqlite:///{tmp_path / 'c.db'}", clock=Clock(1_700_000_000.5))
+    async with client(app) as c:
+        undecided = await c.get("/_antechamber/preferences")
+        chosen = await choose(c, "reject_all")
+        page = await c.get(
+            "/_antechamber/preferences",
+            headers={**cookie_header(consent_cookie(chosen)), "accept-language": language},
+        )
+    consent_id = chosen.json()["consent_id"]
+    assert "ac-consent-id" not in undecided.text
+    text = page.text
+    assert f'<code class="ac-consent-id">{consent_id}</code>' in text
+    assert label in text
+    assert f'<time datetime="2023-11-14">{day}</time>' in text
+    # The id shown is the one the records know this visitor by.
+    assert [r["consent_id"] for r in rows(tmp_path / "c.db")] == [consent_id]
