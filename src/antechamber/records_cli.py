@@ -20,7 +20,6 @@ import logging
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +29,6 @@ from antechamber.consent.records import (
     COLUMNS,
     ConsentStore,
     ConsentStoreError,
-    DayStats,
     open_store,
     row_values,
 )
@@ -238,50 +236,14 @@ async def _purge(store: ConsentStore, args: argparse.Namespace, out: TextIO) -> 
 
 
 async def _stats(store: ConsentStore, args: argparse.Namespace, out: TextIO) -> int:
+    from antechamber.records_report import report_html, stats_table
+
     days = await store.stats(args.since)
     out.write(stats_table(days))
     if args.html:
-        from antechamber.records_report import report_html
-
         Path(args.html).write_text(report_html(days, since=args.since), encoding="utf-8")
         print(f"report written to {args.html}", file=sys.stderr)
     return EXIT_OK
-
-
-def stats_table(days: list[DayStats]) -> str:
-    """Choices per day by action, then the share of all choices granting each key."""
-    if not days:
-        return "no consent records in that period\n"
-    actions = sorted({a for d in days for a in d.actions})
-    lines = [f"{'day':<10}  {'choices':>8}" + "".join(f"  {a:>11}" for a in actions)]
-    for d in days:
-        lines.append(
-            f"{d.day.isoformat():<10}  {d.choices:>8}"
-            + "".join(f"  {d.actions[a]:>11}" for a in actions)
-        )
-    total = sum(d.choices for d in days)
-    lines.append(f"{'total':<10}  {total:>8}" + "".join(
-        f"  {sum(d.actions[a] for d in days):>11}" for a in actions
-    ))  # fmt: skip
-    lines.append("")
-    lines.append(f"{'granted':<24}  {'kind':<8}  {'choices':>8}  {'share':>7}")
-    for kind, key, count in granted_totals(days):
-        lines.append(f"{key:<24}  {kind:<8}  {count:>8}  {100 * count / total:>6.1f}%")
-    return "\n".join(lines) + "\n"
-
-
-def granted_totals(days: list[DayStats]) -> list[tuple[str, str, int]]:
-    """(kind, key, choices granting it) over all days, categories first, by key."""
-    rows: list[tuple[str, str, int]] = []
-    for kind, per_day in (
-        ("category", [d.categories for d in days]),
-        ("partner", [d.partners for d in days]),
-    ):
-        total: Counter[str] = Counter()
-        for counts in per_day:
-            total.update(counts)
-        rows += [(kind, key, total[key]) for key in sorted(total)]
-    return rows
 
 
 class _Progress:

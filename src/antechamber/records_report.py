@@ -1,4 +1,4 @@
-"""`antechamber records stats --html`: a self-contained, printable report of consent choices.
+"""`antechamber records stats`: the table it prints, and the report `--html` writes.
 
 One HTML file with inline CSS and inline SVG charts: no script, no font, no image or anything
 else fetched, so that it opens the same on an auditor's laptop offline and prints on paper.
@@ -6,12 +6,13 @@ else fetched, so that it opens the same on an auditor's laptop offline and print
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from html import escape
 
 from antechamber.consent.records import DayStats
 
-__all__ = ["report_html"]
+__all__ = ["granted_totals", "report_html", "stats_table"]
 
 _ACTION_COLOURS = {"accept_all": "#2e7d32", "save": "#f9a825", "reject_all": "#c62828"}
 _OTHER_COLOUR = "#546e7a"
@@ -122,8 +123,6 @@ def _day_chart(days: list[DayStats], actions: list[str]) -> str:
 
 def _share_chart(days: list[DayStats], total: int) -> str:
     """One horizontal bar per category and partner: the share of all choices granting it."""
-    from antechamber.records_cli import granted_totals
-
     rows = granted_totals(days)
     row_h, label_w = 22, 200
     height = max(row_h * len(rows) + 8, 30)
@@ -157,3 +156,39 @@ def _svg(height: int, label: str, shapes: list[str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
         f'width="100%" viewBox="0 0 {_WIDTH} {height}">' + "".join(shapes) + "</svg>"
     )
+
+
+def stats_table(days: list[DayStats]) -> str:
+    """Choices per day by action, then the share of all choices granting each key."""
+    if not days:
+        return "no consent records in that period\n"
+    actions = sorted({a for d in days for a in d.actions})
+    lines = [f"{'day':<10}  {'choices':>8}" + "".join(f"  {a:>11}" for a in actions)]
+    for d in days:
+        lines.append(
+            f"{d.day.isoformat():<10}  {d.choices:>8}"
+            + "".join(f"  {d.actions[a]:>11}" for a in actions)
+        )
+    total = sum(d.choices for d in days)
+    lines.append(f"{'total':<10}  {total:>8}" + "".join(
+        f"  {sum(d.actions[a] for d in days):>11}" for a in actions
+    ))  # fmt: skip
+    lines.append("")
+    lines.append(f"{'granted':<24}  {'kind':<8}  {'choices':>8}  {'share':>7}")
+    for kind, key, count in granted_totals(days):
+        lines.append(f"{key:<24}  {kind:<8}  {count:>8}  {100 * count / total:>6.1f}%")
+    return "\n".join(lines) + "\n"
+
+
+def granted_totals(days: list[DayStats]) -> list[tuple[str, str, int]]:
+    """(kind, key, choices granting it) over all days, categories first, by key."""
+    rows: list[tuple[str, str, int]] = []
+    for kind, per_day in (
+        ("category", [d.categories for d in days]),
+        ("partner", [d.partners for d in days]),
+    ):
+        total: Counter[str] = Counter()
+        for counts in per_day:
+            total.update(counts)
+        rows += [(kind, key, total[key]) for key in sorted(total)]
+    return rows
