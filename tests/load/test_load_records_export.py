@@ -85,6 +85,19 @@ def test_a_million_records_export_in_constant_memory(tmp_path: Path) -> None:
             f"(showing one visitor: {baseline / 1024:.0f} MB); file {target.stat().st_size:,} B"
         ],
     )
+    started = time.perf_counter()
+    stats = subprocess.run(
+        [sys.executable, "-m", "antechamber.cli", "records", "stats", "--store", store],
+        capture_output=True, text=True, timeout=600, check=True,
+    ).stdout  # fmt: skip
+    stats_seconds = time.perf_counter() - started
+    total = next(line for line in stats.splitlines() if line.startswith("total"))
+    record_figures(
+        "records stats over 1,000,000 SQLite records",
+        [f"{stats_seconds:.1f} s; {total.split()[1]} choices"],
+    )
+    assert total.split()[1] == str(MILLION)
+    assert "analytics" in stats and "100.0%" in stats
     assert lines == MILLION + 1  # the header
     # Held in memory, a million records would take gigabytes; streamed, a few pages.
     assert peak - baseline < 40 * 1024, (peak, baseline)

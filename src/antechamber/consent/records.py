@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -216,7 +216,8 @@ def from_row(row: tuple[Any, ...]) -> ConsentRecord:
 
 
 async def tally(records: AsyncIterator[ConsentRecord]) -> list[DayStats]:
-    """Choices per UTC day, streamed: memory grows with the number of days, not of records."""
+    """Choices per UTC day, streamed: memory grows with the number of days, not of records.
+    (For a store of your own that cannot count in its database; the built-in stores do.)"""
     days: dict[date, DayStats] = {}
     async for rec in records:
         day = date.fromisoformat(rec.recorded_at[:10])
@@ -227,6 +228,32 @@ async def tally(records: AsyncIterator[ConsentRecord]) -> list[DayStats]:
         stats.actions[rec.action] += 1
         stats.categories.update(key for key, granted in rec.categories.items() if granted)
         stats.partners.update(key for key, granted in rec.partners.items() if granted)
+    return [days[day] for day in sorted(days)]
+
+
+def assemble(
+    actions: Iterable[tuple[Any, str, int]],
+    categories: Iterable[tuple[Any, str, int]],
+    partners: Iterable[tuple[Any, str, int]],
+) -> list[DayStats]:
+    """DayStats from (day, key, count) rows counted by a database (day: a date or ISO text)."""
+    days: dict[date, DayStats] = {}
+
+    def day_of(value: Any) -> DayStats:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        stats = days.get(day)
+        if stats is None:
+            stats = days[day] = DayStats(day)
+        return stats
+
+    for value, action, count in actions:
+        stats = day_of(value)
+        stats.actions[action] += int(count)
+        stats.choices += int(count)
+    for value, key, count in categories:
+        day_of(value).categories[key] += int(count)
+    for value, key, count in partners:
+        day_of(value).partners[key] += int(count)
     return [days[day] for day in sorted(days)]
 
 

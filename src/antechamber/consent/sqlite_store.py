@@ -19,9 +19,9 @@ from antechamber.consent.records import (
     ConsentRecord,
     ConsentStoreError,
     DayStats,
+    assemble,
     from_row,
     row_values,
-    tally,
     utc_iso,
 )
 from antechamber.consent.retention import Retention
@@ -164,7 +164,24 @@ class SQLiteConsentStore:
                 return deleted
 
     async def stats(self, since: datetime | None = None) -> list[DayStats]:
-        return await tally(self.between(since))
+        # Counted by SQLite (json_each), not by streaming every record through Python.
+        start = utc_iso(since) if since else ""
+
+        def count(db: sqlite3.Connection) -> list[list[Any]]:
+            day = "substr(recorded_at, 1, 10)"
+            queries = [
+                f"SELECT {day}, action, count(*) FROM consent_records "  # noqa: S608
+                "WHERE recorded_at >= ? GROUP BY 1, 2",
+                *(
+                    f"SELECT {day}, j.key, count(*) FROM consent_records, "  # noqa: S608
+                    f"json_each(consent_records.{column}) AS j "
+                    "WHERE recorded_at >= ? AND j.value = 1 GROUP BY 1, 2"
+                    for column in ("categories", "partners")
+                ),
+            ]
+            return [db.execute(query, (start,)).fetchall() for query in queries]
+
+        return assemble(*await self._read(count))
 
     async def close(self) -> None:
         """Write what is queued, then stop the writer; a later `record` starts it again."""
