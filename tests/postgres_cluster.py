@@ -66,7 +66,8 @@ class Cluster:
             [*self.as_user, *args], capture_output=True, text=True, timeout=120, check=False
         )
         if done.returncode != 0:
-            log = (self.base / "server.log").read_text(errors="replace")[-2000:]
+            server_log = self.base / "server.log"
+            log = server_log.read_text(errors="replace")[-2000:] if server_log.exists() else ""
             raise PostgresUnavailable(
                 f"{' '.join(args[:2])} failed ({done.returncode}): {done.stderr.strip()}\n{log}"
             )
