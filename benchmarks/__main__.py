@@ -33,6 +33,7 @@ SECTIONS: dict[str, tuple[str, Callable[..., None]]] = {
     "pages": ("4. Upgrade page and banner insertion", pages.bench),
     "memory": ("5. Memory: many requests, many distinct UAs", memory.bench),
     "server": ("6. Under uvicorn (uvloop, httptools) with wrk", server.bench),
+    "records": ("7. Consent records, POSTs/s", __import__("benchmarks.records").records.bench),
 }
 
 

@@ -4,6 +4,7 @@
     antechamber browsers "defaults"          # one version per line, as `npx browserslist`
     antechamber share [--region DE]          # the usage table the upgrade page shows
     antechamber demo [--host 127.0.0.1] [--port 8000]
+    antechamber records show|export|purge|stats ...   # consent records (records_cli.py)
 
 Exit status: 0 on success; for `check`, 1 when the browser is outdated under the policy; 2 for a
 usage error, a query browserslist would reject or a region without usage data; 141 (128 + SIGPIPE,
@@ -132,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     demo.set_defaults(run=_demo)
+
+    from antechamber.records_cli import add_records_command
+
+    add_records_command(commands)
     return parser
 
 

@@ -337,6 +337,7 @@ class ConsentSettings(_Section):
     banner_text: str | None = None
     policy_url: str | None = None
     log: str | None = None
+    retention_days: int | None = None
     google_consent_mode: bool = False
     max_body_size: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
 
@@ -368,9 +369,21 @@ class ConsentSettings(_Section):
             return value
         if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
             return value
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
         raise ValueError(
-            f"log must be None, 'logging' or 'sqlite:///path/to/file.db'; got {value!r}"
+            "log must be None, 'logging', 'sqlite:///path/to/file.db' or "
+            f"'postgresql://user:password@host:5432/database'; got {value!r}"
         )
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _retention_days(cls, value: Any) -> Any:
+        if isinstance(value, bool) or (isinstance(value, int) and value < 1):
+            raise ValueError(
+                f"retention_days must be a number of days of at least 1, or None; got {value!r}"
+            )
+        return value
 
     @field_validator("policy_url")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import anyio
@@ -180,9 +181,9 @@ async def test_the_store_can_be_used_on_its_own_and_closed(tmp_path: Path) -> No
         gpc=False,
     )
     await store.record(record)
-    store.close()
+    await store.close()
     await store.record(record)  # a closed store starts its writer again when needed
-    store.close()
+    await store.close()
     assert [r["revision"] for r in rows(path)] == [3, 3]
 
 
@@ -198,3 +199,109 @@ async def test_the_store_is_closed_at_lifespan_shutdown(tmp_path: Path) -> None:
         assert writer is not None and writer.is_alive()
     assert not writer.is_alive()
     assert len(rows(path)) == 1
+
+
+FILL_THE_DISK = """
+import asyncio, resource, sys
+from antechamber.consent import ConsentRecord, ConsentStoreError, SQLiteConsentStore
+
+# No file this process writes may grow past 64 KB (Python ignores SIGXFSZ: writes fail with
+# EFBIG, which SQLite reports as a full disk or an I/O error).
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+async def main() -> None:
+    store = SQLiteConsentStore(sys.argv[1])
+    for n in range(5000):
+        record = ConsentRecord(
+            f"id{n}", "2024-01-01T00:00:00+00:00", "accept_all", 1,
+            {"necessary": True}, {}, False, user_agent="x" * 400,
+        )
+        try:
+            await store.record(record)
+        except ConsentStoreError as error:
+            print(error)
+            break
+    await store.close()
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_failure_names_the_real_cause_not_the_rollback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FILL_THE_DISK, str(tmp_path / "full.db")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    message = done.stdout.strip()
+    assert message.startswith("could not write consent record to"), done
+    assert "rollback" not in message
+    assert "disk" in message  # "database or disk is full" / "disk I/O error"
+
+
+@pytest.mark.parametrize("days", [0, -3, True, "a month", 1.5])
+def test_retention_days_must_be_a_positive_whole_number(days: object) -> None:
+    with pytest.raises(ValueError, match="retention_days"):
+        make_app(log="logging", retention_days=days)
+
+
+def test_retention_days_deletes_old_records_when_the_site_starts(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from starlette.testclient import TestClient
+
+    path = tmp_path / "kept.db"
+    now = datetime.now(UTC)
+    with sqlite3.connect(path) as db:  # records left by an earlier version of the site
+        db.execute(
+            "CREATE TABLE consent_records (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "consent_id TEXT NOT NULL, recorded_at TEXT NOT NULL, action TEXT NOT NULL, "
+            "revision INTEGER NOT NULL, categories TEXT NOT NULL, partners TEXT NOT NULL, "
+            "gpc INTEGER NOT NULL, ip_hash TEXT, banner_hash TEXT, locale TEXT, user_agent TEXT)"
+        )
+        for consent_id, age in (("old", 400), ("kept", 300)):
+            db.execute(
+                "INSERT INTO consent_records (consent_id, recorded_at, action, revision, "
+                "categories, partners, gpc) VALUES (?, ?, 'accept_all', 1, '{}', '{}', 0)",
+                (consent_id, (now - timedelta(days=age)).isoformat()),
+            )
+    with TestClient(make_app(log=f"sqlite:///{path}", retention_days=365)):
+        deadline = time.monotonic() + 10
+        while len(rows(path)) > 1:  # deleted in the background, not on a request's time
+            assert time.monotonic() < deadline, "old records were not deleted"
+            time.sleep(0.05)
+    assert [r["consent_id"] for r in rows(path)] == ["kept"]
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "day"),
+    [
+        ("en", "Your consent ID", "November 14, 2023"),
+        ("de", "Ihre Einwilligungs-ID", "14. November 2023"),
+        ("uk", "Ваш ідентифікатор згоди", "14 листопада 2023\u202fр."),  # CLDR: narrow nbsp
+    ],
+)
+async def test_the_preferences_page_shows_the_consent_id_and_the_last_choice(
+    tmp_path: Path, language: str, label: str, day: str
+) -> None:
+    app = make_app(log=f"sqlite:///{tmp_path / 'c.db'}", clock=Clock(1_700_000_000.5))
+    async with client(app) as c:
+        undecided = await c.get("/_antechamber/preferences")
+        chosen = await choose(c, "reject_all")
+        page = await c.get(
+            "/_antechamber/preferences",
+            headers={**cookie_header(consent_cookie(chosen)), "accept-language": language},
+        )
+    consent_id = chosen.json()["consent_id"]
+    assert "ac-consent-id" not in undecided.text
+    text = page.text
+    assert f'<code class="ac-consent-id">{consent_id}</code>' in text
+    assert label in text
+    assert f'<time datetime="2023-11-14">{day}</time>' in text
+    # The id shown is the one the records know this visitor by.
+    assert [r["consent_id"] for r in rows(tmp_path / "c.db")] == [consent_id]

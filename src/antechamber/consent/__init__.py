@@ -5,13 +5,15 @@ from antechamber.consent import CookieConsentMiddleware, banner_html
 
 from antechamber.consent.banner import banner_html, consent_head_html, google_consent
 from antechamber.consent.middleware import CookieConsentMiddleware
+from antechamber.consent.postgres_store import PostgresConsentStore
 from antechamber.consent.records import (
     ConsentRecord,
     ConsentStore,
     ConsentStoreError,
+    DayStats,
     LoggingConsentStore,
-    SQLiteConsentStore,
 )
+from antechamber.consent.sqlite_store import SQLiteConsentStore
 from antechamber.consent.state import ConsentState
 
 __all__ = [
@@ -20,7 +22,9 @@ __all__ = [
     "ConsentStore",
     "ConsentStoreError",
     "CookieConsentMiddleware",
+    "DayStats",
     "LoggingConsentStore",
+    "PostgresConsentStore",
     "SQLiteConsentStore",
     "banner_html",
     "consent_head_html",

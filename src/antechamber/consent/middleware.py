@@ -91,7 +91,7 @@ class CookieConsentMiddleware:
     POST a choice), `/preferences`, `/gcm.js` and `/static/...`.
 
     `clock` (seconds since the epoch) is for tests; `store` replaces the one `consent.log` names,
-    e.g. with a PostgreSQL store (anything with `async record(rec)` and `close()`).
+    e.g. with a store of your own (see `ConsentStore`).
     """
 
     def __init__(
@@ -114,7 +114,11 @@ class CookieConsentMiddleware:
         self.enforce = consent.enforce_cookies and bool(self.rules.patterns)
         self.pages = Pages(self.settings)
         self.views = ConsentPages(self.settings, self.pages, self.codec.undecided[False])
-        self.store = store if store is not None else open_store(consent.log)
+        self.store = (
+            store
+            if store is not None
+            else open_store(consent.log, retention_days=consent.retention_days)
+        )
         self.honor_gpc = consent.honor_gpc
         self.inject = consent.banner == "inject"
         self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if self.honor_gpc else ()))
@@ -266,8 +270,11 @@ class CookieConsentMiddleware:
         await send(message)
 
     async def _lifespan_send(self, send: Send, message: Message) -> None:
-        if message["type"] == "lifespan.shutdown.complete" and self.store is not None:
-            self.store.close()
+        if self.store is not None:
+            if message["type"] == "lifespan.startup.complete":
+                await self.store.open()
+            elif message["type"] == "lifespan.shutdown.complete":
+                await self.store.close()
         await send(message)
 
     def render_fragment(self, scope: Scope) -> str:

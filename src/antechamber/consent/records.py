@@ -1,61 +1,57 @@
 """Consent records: proof of each choice (GDPR Art. 7(1): the controller must be able to show it).
 
-A store has one job, `await store.record(rec)`, which returns only once the record is durable; the
-middleware confirms a choice to the visitor only after that. Stores:
+A store writes with `await store.record(rec)`, which returns only once the record is durable; the
+middleware confirms a choice to the visitor only after that. It also reads them back for the people
+who answer regulators (`history`, `between`, `stats`) and deletes what is kept too long
+(`delete_older_than`; `retention_days` does it by itself once a day). Stores:
 
 - `LoggingConsentStore`: one structured record per choice on the logger `antechamber.consent`;
-- `SQLiteConsentStore`: the table `consent_records` in a SQLite file, in WAL mode, written by one
-  dedicated thread that commits whatever records are waiting in a single transaction, so that
-  concurrent choices neither block the event loop nor fight over the write lock.
+- `SQLiteConsentStore` (`sqlite:///path`): a SQLite file, one writer thread, group commits;
+- `PostgresConsentStore` (`postgresql://...`): a PostgreSQL database shared by many instances,
+  installed with the extra `antechamber[postgres]`.
 
-A PostgreSQL store (for sites with many instances) only needs the same two methods.
+Both databases keep the table `consent_records` with the same columns, and the table
+`consent_records_schema` with one row per schema version applied (for later migrations).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-import queue
-import sqlite3
-import threading
-from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
     "ConsentRecord",
     "ConsentStore",
     "ConsentStoreError",
+    "DayStats",
     "LoggingConsentStore",
-    "SQLiteConsentStore",
     "open_store",
 ]
 
 logger = logging.getLogger("antechamber.consent")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS consent_records (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    consent_id TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    action TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    categories TEXT NOT NULL,
-    partners TEXT NOT NULL,
-    gpc INTEGER NOT NULL,
-    ip_hash TEXT,
-    banner_hash TEXT,
-    locale TEXT,
-    user_agent TEXT
+SCHEMA_VERSION = 1
+# The columns every store keeps, in this order (SELECTs and INSERTs use it).
+COLUMNS = (
+    "consent_id",
+    "recorded_at",
+    "action",
+    "revision",
+    "categories",
+    "partners",
+    "gpc",
+    "ip_hash",
+    "banner_hash",
+    "locale",
+    "user_agent",
 )
-"""
-_INSERT = (
-    "INSERT INTO consent_records (consent_id, recorded_at, action, revision, categories, "
-    "partners, gpc, ip_hash, banner_hash, locale, user_agent) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_BATCH = 256
+PAGE_SIZE = 1000  # rows per round trip when streaming or deleting
+PURGE_INTERVAL = 24 * 3600.0  # retention runs at most once a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,144 +74,111 @@ class ConsentRecord:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class DayStats:
+    """The choices of one UTC day: how many, by action, and how many granted each key."""
+
+    day: date
+    choices: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    partners: Counter[str] = field(default_factory=Counter)
+
+
 class ConsentStoreError(Exception):
-    """A record could not be stored; the choice must not be confirmed."""
+    """A record could not be stored or read; a choice must not be confirmed."""
 
 
+@runtime_checkable
 class ConsentStore(Protocol):
-    """Where consent records go. `record` returns once the record is durable, or raises."""
+    """Where consent records go, and where they are read back from. Plug in your own with
+    `CookieConsentMiddleware(app, store=...)`.
+
+    `record` returns once the record is durable, or raises (then the visitor is told the choice
+    was not saved). Every other failure is a `ConsentStoreError` naming its cause. `open` is
+    called at lifespan startup (a store must also work without it) and `close` at shutdown.
+    """
+
+    async def open(self) -> None: ...
 
     async def record(self, rec: ConsentRecord) -> None: ...
 
-    def close(self) -> None: ...
+    async def history(self, consent_id: str) -> list[ConsentRecord]:
+        """One visitor's records, newest first."""
+        ...
+
+    def between(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> AsyncIterator[ConsentRecord]:
+        """Records with `since <= recorded_at < until`, oldest first, streamed in pages."""
+        ...
+
+    async def count_older_than(self, cutoff: datetime) -> int: ...
+
+    async def delete_older_than(self, cutoff: datetime) -> int:
+        """Delete records from before `cutoff`; returns how many."""
+        ...
+
+    async def stats(self, since: datetime | None = None) -> list[DayStats]:
+        """Choices per UTC day since `since`, oldest day first."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 class LoggingConsentStore:
     """Records as log lines on `antechamber.consent` (message: the record as JSON; the record
-    is also attached as `record.consent` for structured handlers)."""
+    is also attached as `record.consent` for structured handlers). It cannot read them back:
+    your log system keeps them."""
 
     def __init__(self, logger_: logging.Logger = logger) -> None:
         self.logger = logger_
+
+    async def open(self) -> None:
+        pass
 
     async def record(self, rec: ConsentRecord) -> None:
         data = rec.as_dict()
         self.logger.info("consent %s", json.dumps(data, sort_keys=True), extra={"consent": data})
 
-    def close(self) -> None:
+    async def history(self, consent_id: str) -> list[ConsentRecord]:
+        raise self._unreadable()
+
+    async def between(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> AsyncIterator[ConsentRecord]:
+        raise self._unreadable()
+        yield  # an async generator, like the other stores' (unreachable)
+
+    async def count_older_than(self, cutoff: datetime) -> int:
+        raise self._unreadable()
+
+    async def delete_older_than(self, cutoff: datetime) -> int:
+        raise self._unreadable()
+
+    async def stats(self, since: datetime | None = None) -> list[DayStats]:
+        raise self._unreadable()
+
+    async def close(self) -> None:
         pass
 
-
-class SQLiteConsentStore:
-    """Records in the SQLite table `consent_records`, one writer thread, group commits.
-
-        store = SQLiteConsentStore("/var/lib/site/consent.db")
-        await store.record(rec)   # returns after COMMIT (WAL, synchronous=FULL)
-        store.close()
-
-    The file and table are created on first use. If the database cannot be opened or written,
-    `record` raises `ConsentStoreError` (and the next record tries to open it again). The path is
-    what follows `sqlite:///` in the setting, so `sqlite:///consent.db` is relative to the working
-    directory and `sqlite:////var/lib/site/consent.db` absolute (SQLAlchemy's convention).
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._queue: queue.SimpleQueue[
-            tuple[ConsentRecord, asyncio.Future[None], asyncio.AbstractEventLoop] | None
-        ] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    async def record(self, rec: ConsentRecord) -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        with self._lock:
-            # Under the lock, so that a writer leaving at close() cannot strand the record.
-            self._queue.put((rec, future, loop))
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="antechamber-consent-sqlite", daemon=True
-                )
-                self._thread.start()
-        # Shielded: a client that disconnects must not cancel the wait for a commit under way.
-        await asyncio.shield(future)
-
-    def close(self) -> None:
-        """Write what is queued, then stop the writer; a later `record` starts it again."""
-        with self._lock:
-            thread, self._thread = self._thread, None
-            if thread is not None:
-                self._queue.put(None)
-        if thread is not None:
-            thread.join(timeout=10)
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            # FULL: a confirmed choice survives a power cut, not just a crash of the process.
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(_SCHEMA)
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    def _run(self) -> None:
-        connection: sqlite3.Connection | None = None
-        while True:
-            item = self._queue.get()
-            if item is None:
-                break
-            batch = [item]
-            stop = False
-            while len(batch) < _BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            error: Exception | None = None
-            try:
-                if connection is None:
-                    connection = self._connect()
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    connection.executemany(_INSERT, [_row(rec) for rec, _, _ in batch])
-                    connection.execute("COMMIT")
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-            except Exception as exc:
-                error = exc
-                if connection is not None:
-                    connection.close()
-                    connection = None
-            for _, future, loop in batch:
-                # RuntimeError: that event loop is gone, and nobody waits for the answer.
-                with contextlib.suppress(RuntimeError):
-                    loop.call_soon_threadsafe(_settle, future, error, self.path)
-            if stop:
-                break
-        if connection is not None:
-            connection.close()
-
-
-def _settle(future: asyncio.Future[None], error: Exception | None, path: str) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(
-            ConsentStoreError(f"could not write consent record to {path!r}: {error}")
+    @staticmethod
+    def _unreadable() -> ConsentStoreError:
+        return ConsentStoreError(
+            "consent.log='logging' writes records to the log and cannot read them back; "
+            "use a sqlite:/// or postgresql:// store"
         )
 
 
-def _row(rec: ConsentRecord) -> tuple[Any, ...]:
+def utc_iso(moment: datetime) -> str:
+    """A datetime as the stores write `recorded_at` (UTC, ISO 8601); naive means UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def row_values(rec: ConsentRecord) -> tuple[Any, ...]:
+    """A record as the values of `COLUMNS` (categories and partners as JSON text)."""
     return (
         rec.consent_id,
         rec.recorded_at,
@@ -223,7 +186,7 @@ def _row(rec: ConsentRecord) -> tuple[Any, ...]:
         rec.revision,
         json.dumps(rec.categories, sort_keys=True),
         json.dumps(rec.partners, sort_keys=True),
-        int(rec.gpc),
+        rec.gpc,
         rec.ip_hash,
         rec.banner_hash,
         rec.locale,
@@ -231,12 +194,88 @@ def _row(rec: ConsentRecord) -> tuple[Any, ...]:
     )
 
 
-def open_store(log: str | None) -> ConsentStore | None:
-    """The store a `log` setting names (None: records are off)."""
+def from_row(row: tuple[Any, ...]) -> ConsentRecord:
+    """A record from the values of `COLUMNS` as a database returns them."""
+    consent_id, recorded_at, action, revision, categories, partners, gpc, *rest = row
+    if isinstance(recorded_at, datetime):
+        recorded_at = utc_iso(recorded_at)
+    ip_hash, banner_hash, locale, user_agent = rest
+    return ConsentRecord(
+        consent_id=consent_id,
+        recorded_at=recorded_at,
+        action=action,
+        revision=int(revision),
+        categories=json.loads(categories),
+        partners=json.loads(partners),
+        gpc=bool(gpc),
+        ip_hash=ip_hash,
+        banner_hash=banner_hash,
+        locale=locale,
+        user_agent=user_agent,
+    )
+
+
+async def tally(records: AsyncIterator[ConsentRecord]) -> list[DayStats]:
+    """Choices per UTC day, streamed: memory grows with the number of days, not of records.
+    (For a store of your own that cannot count in its database; the built-in stores do.)"""
+    days: dict[date, DayStats] = {}
+    async for rec in records:
+        day = date.fromisoformat(rec.recorded_at[:10])
+        stats = days.get(day)
+        if stats is None:
+            stats = days[day] = DayStats(day)
+        stats.choices += 1
+        stats.actions[rec.action] += 1
+        stats.categories.update(key for key, granted in rec.categories.items() if granted)
+        stats.partners.update(key for key, granted in rec.partners.items() if granted)
+    return [days[day] for day in sorted(days)]
+
+
+def assemble(
+    actions: Iterable[tuple[Any, str, int]],
+    categories: Iterable[tuple[Any, str, int]],
+    partners: Iterable[tuple[Any, str, int]],
+) -> list[DayStats]:
+    """DayStats from (day, key, count) rows counted by a database (day: a date or ISO text)."""
+    days: dict[date, DayStats] = {}
+
+    def day_of(value: Any) -> DayStats:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        stats = days.get(day)
+        if stats is None:
+            stats = days[day] = DayStats(day)
+        return stats
+
+    for value, action, count in actions:
+        stats = day_of(value)
+        stats.actions[action] += int(count)
+        stats.choices += int(count)
+    for value, key, count in categories:
+        day_of(value).categories[key] += int(count)
+    for value, key, count in partners:
+        day_of(value).partners[key] += int(count)
+    return [days[day] for day in sorted(days)]
+
+
+def retention_cutoff(days: int, now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)) - timedelta(days=days)
+
+
+def open_store(log: str | None, *, retention_days: int | None = None) -> ConsentStore | None:
+    """The store a `consent.log` setting names (None: records are off)."""
     if log is None:
         return None
     if log == "logging":
         return LoggingConsentStore()
-    if log.startswith("sqlite:///"):
-        return SQLiteConsentStore(log.removeprefix("sqlite:///"))
-    raise ValueError(f"log must be None, 'logging' or 'sqlite:///path/to/file.db'; got {log!r}")
+    if log.startswith("sqlite:///") and len(log) > len("sqlite:///"):
+        from antechamber.consent.sqlite_store import SQLiteConsentStore
+
+        return SQLiteConsentStore(log.removeprefix("sqlite:///"), retention_days=retention_days)
+    if log.startswith(("postgresql://", "postgres://")):
+        from antechamber.consent.postgres_store import PostgresConsentStore
+
+        return PostgresConsentStore(log, retention_days=retention_days)
+    raise ValueError(
+        "log must be None, 'logging', 'sqlite:///path/to/file.db' or "
+        f"'postgresql://user:password@host:5432/database'; got {log!r}"
+    )
