@@ -14,6 +14,7 @@ The first folder that has a language wins over the later ones.
 from __future__ import annotations
 
 import io
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from gettext import GNUTranslations, NullTranslations
@@ -44,6 +45,9 @@ SHIPPED_LOCALES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})?$")
+
+
 def _candidates(code: str) -> list[str]:
     """`pt_BR` is served by a `pt_BR` catalog, else by `pt`'s."""
     language = code.split("_", 1)[0]
@@ -63,6 +67,11 @@ def site_catalogs(locale_dirs: Sequence[str]) -> dict[str, Path]:
             raise ValueError(f"locale_dirs: {folder!r} is not a directory")
         for messages in sorted(root.glob(f"*/LC_MESSAGES/{SITE_DOMAIN}.[pm]o")):
             code = messages.parent.parent.name.replace("-", "_")
+            if not _CODE.match(code):
+                raise ValueError(
+                    f"locale_dirs: {str(messages)!r} is not in a folder named after a language "
+                    "code such as 'sv' or 'pt_BR'"
+                )
             po = messages.with_suffix(".po")
             catalog = po if po.is_file() else messages  # the .po is what a translator edits
             if code not in found:

@@ -382,12 +382,7 @@ class Settings(BaseSettings):
     @field_validator("locale_dirs")
     @classmethod
     def _locale_dirs(cls, value: list[str]) -> list[str]:
-        for code, path in site_catalogs(value).items():
-            if not _LOCALE.match(code):
-                raise ValueError(
-                    f"locale_dirs: {str(path)!r} is not in a folder named after a language code "
-                    "such as 'sv' or 'pt_BR'"
-                )
+        site_catalogs(value)  # raises for a missing folder or a catalog that does not parse
         return value
 
     @field_validator("route_prefix")
