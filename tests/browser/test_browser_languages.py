@@ -1,5 +1,5 @@
 """Every shipped language fits a 360 px phone: the banner, the preferences page, the upgrade page
-(and the warn-mode notice).
+(and the warn-mode notice). Each banner is saved as test-output/screenshots/banner-360-<lang>.png.
 
 Long words are the risk (German compounds, Finnish and Hungarian ones, Bulgarian and Greek button
 labels in three equal-width buttons): nothing may make the page scroll sideways, and no text may
@@ -11,7 +11,7 @@ would send it.
 from __future__ import annotations
 
 import pytest
-from browser_support import IE_11, DemoServer, NewContext
+from browser_support import IE_11, DemoServer, NewContext, screenshot_path
 from playwright.sync_api import Page
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -105,6 +105,7 @@ def test_every_language_fits_a_360_px_phone(
         visitor = new_context(viewport=PHONE_360, is_mobile=True, locale=lang).new_page()
         old_browser = new_context(viewport=PHONE_360, user_agent=IE_11, locale=lang).new_page()
         problems += overflow(visitor, "/", lang, ".antechamber-consent .ac-banner")
+        visitor.screenshot(path=screenshot_path(f"banner-360-{lang}"))
         problems += overflow(visitor, f"{prefix}/preferences", lang, ".ac-preferences")
         problems += overflow(old_browser, "/", lang, ".page")
         headers = {"user-agent": IE_11, "accept-language": lang, "accept": "text/html"}
