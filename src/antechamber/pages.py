@@ -14,22 +14,22 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberPattern, parse_pattern
-from babel.support import NullTranslations, Translations
 
 from antechamber.assets import static_version
+from antechamber.catalogs import LOCALE_DIR, site_catalogs, translations
 from antechamber.settings import Settings
 
 __all__ = ["LOCALE_DIR", "TEMPLATES_DIR", "Pages", "negotiate_locale"]
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
-LOCALE_DIR = PACKAGE_DIR / "locale"
 
 # An Accept-Language header is attacker-controlled: only this much of it is ever looked at.
 _MAX_HEADER = 1024
@@ -169,14 +169,13 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         self.environment.globals.update(prefix=self.prefix, static_url=self.static_url)
+        # A site's own catalogs (locale_dirs) first, then the shipped ones; English is the source
+        # language, so a message no catalog has is shown as written.
+        site = site_catalogs(settings.locale_dirs)
         self._kits = {
-            code: _LocaleKit(code, self._load(code), self.default_locale) for code in self.locales
+            code: _LocaleKit(code, translations(code, site), self.default_locale)
+            for code in self.locales
         }
-
-    @staticmethod
-    def _load(code: str) -> NullTranslations:
-        # English is the source language: an empty catalog is as good as a full one.
-        return Translations.load(str(LOCALE_DIR), [code], domain="messages")
 
     def negotiate(self, accept_language: str | None) -> str:
         """The best of `settings.locales` for the visitor; the default locale when none fits."""

@@ -33,6 +33,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from antechamber.catalogs import SHIPPED_LOCALES, has_catalog, site_catalogs
+
 __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_LOCALES",
@@ -45,7 +47,8 @@ __all__ = [
     "url_prefix_key",
 ]
 
-DEFAULT_LOCALES = ["en", "uk", "de", "fr", "es", "it", "pl", "pt", "nl", "cs"]
+# Every language antechamber ships a catalog for (`locales` adds those found in `locale_dirs`).
+DEFAULT_LOCALES = list(SHIPPED_LOCALES)
 
 # Which TOML file the Settings being built reads (pydantic-settings picks sources per class).
 _TOML_PATH: ContextVar[Path | None] = ContextVar("antechamber_toml_path", default=None)
@@ -424,6 +427,12 @@ class ConsentSettings(_Section):
         return self
 
 
+def _default_locales(data: dict[str, Any]) -> list[str]:
+    """Every shipped language, then every other language a site's `locale_dirs` carry."""
+    found = site_catalogs(data.get("locale_dirs") or [])
+    return [*SHIPPED_LOCALES, *sorted(code for code in found if code not in SHIPPED_LOCALES)]
+
+
 class Settings(BaseSettings):
     """All of antechamber's settings. See the README for each one."""
 
@@ -436,7 +445,8 @@ class Settings(BaseSettings):
     )
 
     secret_key: SecretStr | list[SecretStr] | None = Field(default=None, repr=False)
-    locales: list[str] = Field(default_factory=lambda: list(DEFAULT_LOCALES))
+    locale_dirs: list[str] = Field(default_factory=list)
+    locales: list[str] = Field(default_factory=lambda data: _default_locales(data))
     default_locale: str = "en"
     route_prefix: str = "/_antechamber"
     templates_dir: str | None = None
@@ -478,6 +488,12 @@ class Settings(BaseSettings):
                 )
         return [code.replace("-", "_") for code in value]
 
+    @field_validator("locale_dirs")
+    @classmethod
+    def _locale_dirs(cls, value: list[str]) -> list[str]:
+        site_catalogs(value)  # raises for a missing folder or a catalog that does not parse
+        return value
+
     @field_validator("route_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
@@ -494,6 +510,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
+        site = site_catalogs(self.locale_dirs)
+        for code in self.locales:
+            if not has_catalog(code, site):
+                raise ValueError(
+                    f"locales: {code!r} has no catalog, so its visitors would read English. "
+                    f"antechamber ships {' '.join(SHIPPED_LOCALES)}; for another language add "
+                    f"<folder>/{code}/LC_MESSAGES/antechamber.po and name the folder in "
+                    f"locale_dirs (now {self.locale_dirs!r})"
+                )
         if self.default_locale.replace("-", "_") not in self.locales:
             raise ValueError(
                 f"default_locale {self.default_locale!r} must be one of locales {self.locales!r}"
