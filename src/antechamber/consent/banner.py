@@ -30,6 +30,7 @@ from markupsafe import Markup
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Partner, Settings
+from antechamber.web.request import SCOPE_KEY, Visit
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
@@ -57,9 +58,6 @@ DEFAULT_CATEGORY_TEXTS = (
     N_("Social media"),
     N_("Let you share content on social networks and show you content from them."),
 )
-
-# Where the middleware leaves itself on the scope, for `banner_html` in the app's templates.
-SCOPE_KEY = "antechamber.consent"
 
 _NEXT = "\x00antechamber-next\x00"
 _NEXT_QUERY = "\x00antechamber-next-query\x00"
@@ -238,11 +236,10 @@ def banner_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
 
     Empty markup when `CookieConsentMiddleware` did not handle this request.
     """
-    scope = _scope_of(request_or_scope)
-    middleware = scope.get(SCOPE_KEY)
-    if middleware is None:
+    visit = _scope_of(request_or_scope).get(SCOPE_KEY)
+    if not isinstance(visit, Visit) or visit.banner is None:
         return Markup("")
-    return Markup(middleware.render_fragment(scope))  # noqa: S704 - rendered with autoescape
+    return Markup(visit.banner())  # noqa: S704 - rendered with autoescape
 
 
 def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
@@ -250,10 +247,7 @@ def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> M
 
     Put it in `<head>` before any Google tag: a default must precede the tags it governs.
     """
-    scope = _scope_of(request_or_scope)
-    middleware = scope.get(SCOPE_KEY)
-    if middleware is None or not middleware.settings.consent.google_consent_mode:
+    visit = _scope_of(request_or_scope).get(SCOPE_KEY)
+    if not isinstance(visit, Visit) or visit.consent_head is None:
         return Markup("")
-    return Markup(  # noqa: S704 - a fixed URL
-        f'<script src="{html.escape(middleware.settings.route_prefix)}/gcm.js"></script>'
-    )
+    return Markup(visit.consent_head())  # noqa: S704 - a fixed URL, escaped

@@ -1,0 +1,50 @@
+"""Response header chores: `Vary` merged, Content-Type read, header lists copied."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import Message
+
+__all__ = ["add_vary", "lower_names", "media_type", "merged_vary"]
+
+
+def merged_vary(present: str | None, names: tuple[str, ...] | list[str]) -> str | None:
+    """`Vary` with `names` added to what the app sent (None: nothing to send)."""
+    values = [v.strip() for v in (present or "").split(",")]
+    values = [v for v in values if v]
+    lowered = {v.lower() for v in values}
+    if "*" not in lowered:
+        for name in names:
+            if name.lower() not in lowered:
+                values.append(name)
+                lowered.add(name.lower())
+    return ", ".join(values) if values else None
+
+
+def add_vary(headers: MutableHeaders, *names: str) -> None:
+    """Add names to `Vary`, keeping what is there (all its lines) and skipping what is listed."""
+    present = ", ".join(headers.getlist("vary")) or None
+    merged = merged_vary(present, names)
+    if merged is not None and merged != present:
+        del headers["vary"]
+        headers["vary"] = merged
+
+
+def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
+    """A Content-Type's media type (lower case) and parameters (names lower case)."""
+    if not content_type:
+        return "", {}
+    mime, *params = content_type.split(";")
+    found: dict[str, str] = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip():
+            found.setdefault(name.strip().lower(), value.strip().strip('"'))
+    return mime.strip().lower(), found
+
+
+def lower_names(message: Message) -> MutableHeaders:
+    """The headers of an `http.response.start`, names in lower case (ASGI asks for it; not every
+    framework does it), as `MutableHeaders` that change the message."""
+    message["headers"] = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers") or ()]
+    return MutableHeaders(scope=message)

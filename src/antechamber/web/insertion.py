@@ -1,0 +1,67 @@
+"""Where the markup goes in a page's bytes: before `</body>`, or at the end when there is none.
+
+`Insertion(markup)` is fed the body as it comes (`feed(chunk, final)`) and hands back the bytes
+to send, with the markup in place exactly once. The search for the insertion point is the
+scanner's (`antechamber.web.scan`); this module only carries the markup to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+__all__ = ["Insertion", "is_document"]
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_KEEP_BACK = len(b"</body") + 8  # enough for "</body  >" split over two chunks
+_LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
+_DOCUMENT_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]", re.IGNORECASE)
+
+
+def is_document(head: bytes, final: bool) -> bool | None:
+    """Whether a body starts as a whole HTML document (a doctype, `<html>`, `<head>` or `<body>`
+    first, after white space and comments); None while `head` is too short to tell."""
+    leading = _LEADING.match(head)
+    rest = head[leading.end() :] if leading else head
+    if not final:
+        if not rest or (rest.startswith(b"<!--") and b"-->" not in rest):
+            return None
+        if len(rest) < 16 and rest.startswith(b"<"):
+            return None
+    return _DOCUMENT_START.match(rest) is not None
+
+
+class Insertion:
+    """The markup, put into a body fed chunk by chunk; `markup()` is called once, when needed
+    (so that it can be encoded in a charset read from the page's first bytes)."""
+
+    def __init__(self, markup: Callable[[], bytes]) -> None:
+        self._markup = markup
+        self._tail = b""
+        self.done = False
+
+    def feed(self, data: bytes, final: bool) -> bytes:
+        if self.done:
+            return data
+        data = self._tail + data
+        self._tail = b""
+        if final:
+            at = _last_body_end(data)
+            if at < 0:
+                at = len(data)
+            self.done = True
+            return b"".join((data[:at], self._markup(), data[at:]))
+        match = _BODY_END.search(data)
+        if match:
+            self.done = True
+            return b"".join((data[: match.start()], self._markup(), data[match.start() :]))
+        cut = max(0, len(data) - _KEEP_BACK)
+        data, self._tail = data[:cut], data[cut:]
+        return data
+
+
+def _last_body_end(data: bytes) -> int:
+    found = -1
+    for match in _BODY_END.finditer(data):
+        found = match.start()
+    return found
