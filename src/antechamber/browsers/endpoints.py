@@ -101,9 +101,8 @@ class GateEndpoints:
         locale = self.pages.negotiate(visit.headers.get("accept-language"))
         region = self._region(visit)
         user_agent = visit.headers.get("user-agent", "")[:MAX_USER_AGENT_LENGTH]
-        base = visit.root_path + self.gate.prefix
         back = back if back is not None else visit.current
-        key = (locale, info, user_agent, region, base, gated)
+        key = (locale, info, user_agent, region, visit.root_path, gated)
         cached = self.rendered.get(key)
         if cached is None:
             cached = self.rendered.put(key, self._render(key))
@@ -128,12 +127,15 @@ class GateEndpoints:
         await response(scope, receive, send)
 
     def _render(self, key: tuple[object, ...], back: str = _NEXT_MARK) -> str:
-        locale, info, user_agent, region, base, gated = key
+        locale, info, user_agent, region, root, gated = key
         assert isinstance(info, BrowserInfo) and isinstance(locale, str)
         assert isinstance(region, str) and isinstance(user_agent, str)
+        assert isinstance(root, str)
+        base = root + self.gate.prefix
         return self.pages.render(
             "upgrade.html",
             locale,
+            root=root,
             browser=info,
             browser_label=label(info),
             advice=self._advice(info, user_agent, region),

@@ -211,6 +211,7 @@ class Gate:
             return self.pages.render(
                 "notice.html",
                 locale,
+                root=visit.root_path,
                 kind=kind,
                 browser=info,
                 browser_label=label(info),

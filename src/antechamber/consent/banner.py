@@ -115,12 +115,14 @@ class ConsentPages:
 
     # -- the banner -------------------------------------------------------------------------------
 
-    def fragment(self, state: ConsentState, locale: str, next_path: str) -> str:
+    def fragment(self, state: ConsentState, locale: str, next_path: str, root: str = "") -> str:
         """The markup inserted into a page: the banner for an undecided visitor, and always the
-        "Cookie settings" link (hidden while the banner shows)."""
+        "Cookie settings" link (hidden while the banner shows). `root`: the app's `root_path`,
+        which the banner's URLs start with."""
         # The settings fix the keys and their order, so the values alone tell states apart.
         key = (
             locale,
+            root,
             state.decided,
             state.gpc,
             *state.categories.values(),
@@ -132,8 +134,9 @@ class ConsentPages:
             return joined
         pieces = self._fragments.get(key)
         if pieces is None:
+            prefix = root + self.prefix
             data = {
-                "prefix": self.prefix,
+                "prefix": prefix,
                 "decided": state.decided,
                 "categories": dict(state.categories),
                 "partners": dict(state.partners),
@@ -152,6 +155,7 @@ class ConsentPages:
                 data_json=Markup(_json_for_script(data)),  # noqa: S704 - escaped for <script>
                 next=_NEXT,
                 next_query=_NEXT_QUERY,
+                root=root,
             )
             # Split once at the placeholders: per request the page's path is only joined in.
             pieces = re.split(f"({_NEXT}|{_NEXT_QUERY})", template)
@@ -190,7 +194,13 @@ class ConsentPages:
     # -- the preferences page ---------------------------------------------------------------------
 
     def preferences(
-        self, state: ConsentState, locale: str, next_path: str, *, saved: bool = False
+        self,
+        state: ConsentState,
+        locale: str,
+        next_path: str,
+        *,
+        saved: bool = False,
+        root: str = "",
     ) -> str:
         decided_on = ""
         if state.decided_at is not None:
@@ -198,6 +208,7 @@ class ConsentPages:
         return self.pages.render(
             "consent/preferences.html",
             locale,
+            root=root,
             state=state,
             saved=saved,
             decided_on=decided_on,

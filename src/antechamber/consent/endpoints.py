@@ -82,7 +82,9 @@ class ConsentEndpoints:
         state, _ = self.half.read(visit)
         locale = self.pages.negotiate(visit.headers.get("accept-language"))
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")[:4096]))
-        page = self.views.preferences(state, locale, safe_next(query.get("next")))
+        page = self.views.preferences(
+            state, locale, safe_next(query.get("next")), root=visit.root_path
+        )
         response = Response(
             page,
             media_type="text/html",

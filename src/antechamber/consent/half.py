@@ -178,4 +178,4 @@ class ConsentHalf:
             state, _ = self.read(visit)
         accept_language = visit.headers.get("accept-language")
         locale = self.pages.negotiate(accept_language)
-        return self.views.fragment(state, locale, visit.current)
+        return self.views.fragment(state, locale, visit.current, visit.root_path)

@@ -111,12 +111,19 @@ class _Rewriter:
         """Headers: `Vary` for any HTML page; the variant's `ETag` for one that is (or would
         be) rewritten; the start held back when the body may be rewritten."""
         headers = lower_names(message)
+        visit = self.visit
+        vary = [name for f in visit.fragments for name in f.vary]
+        status = message.get("status", 200)
+        if status == 304:  # no Content-Type to go by: the Vary and ETag of its 200
+            add_vary(headers, *vary)
+            etag = headers.get("etag")
+            if etag is not None and visit.variant_matched:
+                headers["etag"] = tag_etag(etag, visit.variant_tag())
+            return
         mime, _ = media_type(headers.get("content-type"))
         if mime != "text/html":
             return
-        visit = self.visit
-        add_vary(headers, *(name for f in visit.fragments for name in f.vary))
-        status = message.get("status", 200)
+        add_vary(headers, *vary)
         if "attachment" in headers.get("content-disposition", "").lower():
             return
         encoding = headers.get("content-encoding", "").strip().lower()
@@ -124,7 +131,7 @@ class _Rewriter:
             return
         etag = headers.get("etag")
         if status in _NO_BODY or visit.method == "HEAD":
-            if etag is not None and (status != 304 or visit.variant_matched):
+            if etag is not None:
                 headers["etag"] = tag_etag(etag, visit.variant_tag())
             sent = headers.get("content-length", "").strip()
             if status not in _NO_BODY and sent.isdigit():
