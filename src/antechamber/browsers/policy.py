@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TypeAlias
 
-from antechamber.browsers.browserslist import ALIASES, browserslist, load_config
+from antechamber.browsers.browserslist import browserslist, load_config
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import (
     HINT_HEADERS,
@@ -21,6 +21,7 @@ from antechamber.browsers.detect import (
     warm_up,
     with_hints,
 )
+from antechamber.browsers.supported import mapping_minima
 from antechamber.browsers.user_agent import parse_user_agent
 
 if TYPE_CHECKING:
@@ -353,39 +354,12 @@ class BrowserPolicy:
         return minima
 
     def _mapping_minima(self, mapping: Mapping[str, MinimumVersion]) -> dict[str, Version | None]:
-        minima: dict[str, Version | None] = {}
-        for raw_name, raw_version in mapping.items():
-            name = str(raw_name).strip().lower()
-            name = ALIASES.get(name, name)
-            if name not in self._data:
-                raise ValueError(
-                    f"Invalid supported: unknown browser {raw_name!r} "
-                    f"(expected one of {', '.join(sorted(self._data))} or a browserslist alias)"
-                )
-            minima[name] = _minimum_version(raw_name, raw_version)
-        return minima
+        return mapping_minima(mapping, self._data)
 
     def _lowest(self, names: tuple[str, ...]) -> Version | None:
         found = [self._minimum[n] for n in names if n in self._minimum]
         versions = [v for v in found if v is not None]
         return min(versions) if versions else None
-
-
-def _minimum_version(name: object, value: object) -> Version | None:
-    if value is False:
-        return _BLOCKED
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(
-            f"Invalid supported: {name!r}: {value!r} is not a version (use a version such as "
-            "'17.2', or False to block every version)"
-        )
-    try:
-        return version_key(str(value))
-    except ValueError:
-        raise ValueError(
-            f"Invalid supported: {name!r}: {value!r} is not a version (use a version such as "
-            "'17.2', or False to block every version)"
-        ) from None
 
 
 def _compare(what: str, version: str, minimum: Version | None) -> tuple[Verdict, str]:
