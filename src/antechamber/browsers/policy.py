@@ -411,41 +411,22 @@ def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
-# BrowserInfo's slots, each set directly: its frozen __init__ sets each through
-# object.__setattr__, which costs twice as much on every cold verdict that is not shared.
-_new_info = object.__new__
-_slot_setters = {f.name: getattr(BrowserInfo, f.name).__set__ for f in fields(BrowserInfo)}
-_set_family = _slot_setters["family"]
-_set_agent = _slot_setters["agent"]
-_set_version = _slot_setters["version"]
-_set_is_bot = _slot_setters["is_bot"]
-_set_is_mobile = _slot_setters["is_mobile"]
-_set_verdict = _slot_setters["verdict"]
-_set_engine = _slot_setters["engine"]
-_set_engine_version = _slot_setters["engine_version"]
-_set_os = _slot_setters["os"]
-_set_os_version = _slot_setters["os_version"]
-_set_is_tablet = _slot_setters["is_tablet"]
-_set_reason = _slot_setters["reason"]
-
-
 def _info(d: Detection | Facts, verdict: Verdict, reason: str) -> BrowserInfo:
-    """`BrowserInfo` with `d`'s fields, `verdict` and `reason`: what its __init__ would make
-    (tested), for half the cost."""
-    info: BrowserInfo = _new_info(BrowserInfo)
-    _set_family(info, d.family)
-    _set_agent(info, d.agent)
-    _set_version(info, d.version)
-    _set_is_bot(info, d.is_bot)
-    _set_is_mobile(info, d.is_mobile)
-    _set_verdict(info, verdict)
-    _set_engine(info, d.engine)
-    _set_engine_version(info, d.engine_version)
-    _set_os(info, d.os)
-    _set_os_version(info, d.os_version)
-    _set_is_tablet(info, d.is_tablet)
-    _set_reason(info, reason)
-    return info
+    """`BrowserInfo` with `d`'s fields, `verdict` and `reason`."""
+    return BrowserInfo(
+        family=d.family,
+        agent=d.agent,
+        version=d.version,
+        is_bot=d.is_bot,
+        is_mobile=d.is_mobile,
+        verdict=verdict,
+        engine=d.engine,
+        engine_version=d.engine_version,
+        os=d.os,
+        os_version=d.os_version,
+        is_tablet=d.is_tablet,
+        reason=reason,
+    )
 
 
 def _text(value: object) -> str:
