@@ -9,10 +9,10 @@ each, used by both halves.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 from urllib.parse import quote
 
 from starlette.types import Scope
@@ -23,12 +23,70 @@ from antechamber.web.validators import variant_tag
 if TYPE_CHECKING:
     from antechamber.web.rewrite import Fragment
 
-__all__ = ["SCOPE_KEY", "Visit"]
+__all__ = ["SCOPE_KEY", "RequestHeaders", "Visit"]
+
+_T = TypeVar("_T")
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
 # Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
+
+
+class RequestHeaders(Mapping[str, str]):
+    """A request's headers by lower-case name, as text (latin-1): the first of a repeated
+    header, `Cookie` lines joined with "; ". Each value is decoded once, when first read: a
+    request decodes the few a page needs, not all (asgi warm-path figure: decoding every
+    header cost as much as the rest of the gate)."""
+
+    __slots__ = ("_raw", "_text")
+
+    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
+        found = dict(raw)
+        # ASGI servers send lower-case names, once each: then one dict() is all it takes.
+        if len(found) != len(raw) or not b"".join(found).islower():
+            found = {}
+            for name, value in raw:
+                name = bytes(name).lower()
+                if name not in found:
+                    found[name] = bytes(value)
+                elif name == b"cookie":
+                    found[name] += b"; " + bytes(value)
+        self._raw: dict[bytes, bytes] = found
+        self._text: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        value = self._text.get(name)
+        if value is None:
+            value = self._text[name] = bytes(self._raw[name.encode("latin-1")]).decode("latin-1")
+        return value
+
+    @overload
+    def get(self, name: str, /) -> str | None: ...
+
+    @overload
+    def get(self, name: str, default: str, /) -> str: ...
+
+    @overload
+    def get(self, name: str, default: _T, /) -> str | _T: ...
+
+    def get(self, name: str, default: object = None, /) -> object:
+        value = self._text.get(name)
+        if value is None:
+            raw = self._raw.get(name.encode("latin-1"))
+            if raw is None:
+                return default
+            value = self._text[name] = bytes(raw).decode("latin-1")
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.encode("latin-1") in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return (name.decode("latin-1") for name in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 @dataclass(eq=False)
@@ -44,7 +102,7 @@ class Visit:
     """
 
     scope: Scope
-    headers: dict[str, str]
+    headers: RequestHeaders
     path: str
     root_path: str
     state: dict[str, Any]
@@ -79,14 +137,7 @@ class Visit:
             return outer
         raw = list(scope.get("headers") or ())
         scope["headers"] = raw  # any iterable will do for ASGI; a one-pass one is kept
-        headers: dict[str, str] = {}
-        for raw_name, raw_value in raw:
-            name = bytes(raw_name).decode("latin-1").lower()
-            value = bytes(raw_value).decode("latin-1")
-            if name not in headers:
-                headers[name] = value
-            elif name == "cookie":
-                headers[name] += "; " + value
+        headers = RequestHeaders(raw)
         path: str = scope.get("path") or "/"
         root: str = scope.get("root_path") or ""
         if root and path.startswith(root):

@@ -15,11 +15,12 @@ conditional request for a page that will be rewritten:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 __all__ = ["prepare_conditionals", "tag_etag", "variant_tag"]
 
 _MARK = "-ac"
-_CONDITIONAL = frozenset({"if-none-match", "if-modified-since", "if-range"})
+_CONDITIONAL = ("if-none-match", "if-modified-since", "if-range")
 
 
 def variant_tag(markup: str) -> str:
@@ -55,12 +56,12 @@ def is_tagged(etag: str) -> bool:
     return at > 0 and etag.endswith('"') and len(etag) - at - len(_MARK) - 1 == 14
 
 
-def needs_preparing(headers: dict[str, str]) -> bool:
-    return not _CONDITIONAL.isdisjoint(headers)
+def needs_preparing(headers: Mapping[str, str]) -> bool:
+    return any(name in headers for name in _CONDITIONAL)
 
 
 def prepare_conditionals(
-    raw: list[tuple[bytes, bytes]], headers: dict[str, str], tag: str
+    raw: list[tuple[bytes, bytes]], headers: Mapping[str, str], tag: str
 ) -> tuple[list[tuple[bytes, bytes]], bool]:
     """The request's headers (`raw`, as sent; `headers`, decoded) for the app, for a page whose
     variant is `tag` (see the module docstring); and whether `If-None-Match` named the current
