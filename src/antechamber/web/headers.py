@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import Message
 
-__all__ = ["add_vary", "lower_names", "media_type", "merged_vary"]
+__all__ = ["add_vary", "lower_names", "media_type", "merged_vary", "read_response", "replaced"]
 
 
 def merged_vary(present: str | None, names: tuple[str, ...] | list[str]) -> str | None:
@@ -48,3 +48,35 @@ def lower_names(message: Message) -> MutableHeaders:
     framework does it), as `MutableHeaders` that change the message."""
     message["headers"] = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers") or ()]
     return MutableHeaders(scope=message)
+
+
+def read_response(message: Message) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:
+    """An `http.response.start`'s headers, names in lower case; and the first value of each
+    name (`Vary` lines joined), to look things up in."""
+    raw = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers") or ()]
+    found: dict[bytes, bytes] = {}
+    for name, value in raw:
+        if name not in found:
+            found[name] = value
+        elif name == b"vary":
+            found[name] += b", " + value
+    return raw, found
+
+
+def replaced(
+    raw: list[tuple[bytes, bytes]], changes: dict[bytes, bytes | None]
+) -> list[tuple[bytes, bytes]]:
+    """`raw` with each header named in `changes` set to one line of its new value (None: gone),
+    in the place of its first line, or at the end."""
+    out: list[tuple[bytes, bytes]] = []
+    done: set[bytes] = set()
+    for name, value in raw:
+        if name not in changes:
+            out.append((name, value))
+        elif name not in done:
+            done.add(name)
+            new = changes[name]
+            if new is not None:
+                out.append((name, new))
+    out.extend((name, new) for name, new in changes.items() if new is not None and name not in done)
+    return out

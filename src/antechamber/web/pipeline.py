@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.web.request import Visit
 from antechamber.web.rewrite import rewriting_send
-from antechamber.web.validators import needs_preparing, prepare_conditionals
+from antechamber.web.validators import prepare_conditionals
 
 __all__ = ["Half", "Pipeline"]
 
@@ -61,7 +61,11 @@ class Pipeline:
         if not visit.rewriting:
             visit.rewriting = True
             send = rewriting_send(visit, send)
-        if visit.fragments and visit.is_page_request and needs_preparing(visit.headers):
+        headers = visit.headers
+        conditional = (
+            "if-none-match" in headers or "if-modified-since" in headers or "if-range" in headers
+        )
+        if conditional and visit.fragments and visit.is_page_request:
             # A conditional request must not revalidate a copy made for another variant.
             scope["headers"], visit.variant_matched = prepare_conditionals(
                 visit.raw_headers, visit.headers, visit.variant_tag()

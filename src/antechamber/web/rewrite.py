@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from html import escape
 
 import anyio
-from starlette.datastructures import MutableHeaders
 from starlette.types import Message, Send
 
 from antechamber.web._interim import csp_nonces, sniff_charset
-from antechamber.web.headers import add_vary, lower_names, media_type
+from antechamber.web.headers import media_type, merged_vary, read_response, replaced
 from antechamber.web.insertion import Insertion, is_document
 from antechamber.web.request import Visit
 from antechamber.web.validators import tag_etag
@@ -80,12 +79,14 @@ class _Rewriter:
         self.visit = visit
         self.send = send
         self.held: Message | None = None  # the start, until the body shows it is a page
-        self.original: list[tuple[bytes, bytes]] = []
         self.head = b""
         self.length: int | None = None
         self.charset: str | None = None
         self.insertion: Insertion | None = None
         self.nonces: tuple[str | None, str | None] = (None, None)
+        self.changes: dict[bytes, bytes | None] = {}  # to the app's headers
+        self.raw: list[tuple[bytes, bytes]] = []
+        self.content_type = ""
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -110,46 +111,65 @@ class _Rewriter:
     def _start(self, message: Message) -> None:
         """Headers: `Vary` for any HTML page; the variant's `ETag` for one that is (or would
         be) rewritten; the start held back when the body may be rewritten."""
-        headers = lower_names(message)
+        raw, found = read_response(message)
         visit = self.visit
-        vary = [name for f in visit.fragments for name in f.vary]
         status = message.get("status", 200)
+        changes = self.changes
+        names = [name for fragment in visit.fragments for name in fragment.vary]
+        present = found[b"vary"].decode("latin-1") if b"vary" in found else None
+        vary = merged_vary(present, names)
+        if vary is not None:
+            changes[b"vary"] = vary.encode("latin-1")
+        etag = found.get(b"etag")
         if status == 304:  # no Content-Type to go by: the Vary and ETag of its 200
-            add_vary(headers, *vary)
-            etag = headers.get("etag")
             if etag is not None and visit.variant_matched:
-                headers["etag"] = tag_etag(etag, visit.variant_tag())
+                changes[b"etag"] = self._tagged(etag)
+            message["headers"] = replaced(raw, changes)
             return
-        mime, _ = media_type(headers.get("content-type"))
-        if mime != "text/html":
+        content_type = found.get(b"content-type", b"").decode("latin-1")
+        if media_type(content_type)[0] != "text/html":
             return
-        add_vary(headers, *vary)
-        if "attachment" in headers.get("content-disposition", "").lower():
+        encoding = found.get(b"content-encoding", b"").strip().lower()
+        if (
+            b"attachment" in found.get(b"content-disposition", b"").lower()
+            or encoding not in (b"", b"identity")
+            or status == 206
+            or status < 200
+        ):
+            message["headers"] = replaced(raw, changes)
             return
-        encoding = headers.get("content-encoding", "").strip().lower()
-        if encoding not in ("", "identity") or status == 206 or status < 200:
-            return
-        etag = headers.get("etag")
+        length = found.get(b"content-length", b"").strip()
         if status in _NO_BODY or visit.method == "HEAD":
             if etag is not None:
-                headers["etag"] = tag_etag(etag, visit.variant_tag())
-            sent = headers.get("content-length", "").strip()
-            if status not in _NO_BODY and sent.isdigit():
+                changes[b"etag"] = self._tagged(etag)
+            if status not in _NO_BODY and length.isdigit():
                 # The length the GET would carry, for a page in the header's charset.
-                self.charset = sniff_charset(headers.get("content-type"), b"") or "utf-8"
-                headers["content-length"] = str(int(sent) + len(self._markup()))
+                self.charset = sniff_charset(content_type, b"") or "utf-8"
+                changes[b"content-length"] = b"%d" % (int(length) + len(self._markup()))
+            message["headers"] = replaced(raw, changes)
             return
-        self.original = list(headers.raw)
-        length = headers.get("content-length")
-        if length is not None:
-            if not length.strip().isdigit():
-                return  # a broken length: the body is left as the app made it
+        if length:
+            if not length.isdigit():  # a broken length: the body is left as the app made it
+                message["headers"] = replaced(raw, changes)
+                return
             self.length = int(length)
-        self.nonces = csp_nonces(
-            headers.getlist("content-security-policy"),
-            headers.getlist("content-security-policy-report-only"),
-        )
+            changes[b"content-length"] = None  # set once the markup is known
+        if etag is not None:
+            changes[b"etag"] = self._tagged(etag)
+        if b"accept-ranges" in found:
+            changes[b"accept-ranges"] = None
+        policies = [v.decode("latin-1") for k, v in raw if k == b"content-security-policy"]
+        reports = [
+            v.decode("latin-1") for k, v in raw if k == b"content-security-policy-report-only"
+        ]
+        if policies or reports:
+            self.nonces = csp_nonces(policies, reports)
+        self.content_type = content_type
+        self.raw = raw
         self.held = message
+
+    def _tagged(self, etag: bytes) -> bytes:
+        return tag_etag(etag.decode("latin-1"), self.visit.variant_tag()).encode("latin-1")
 
     async def _hold(self, body: bytes, more: bool) -> None:
         self.head += body
@@ -159,24 +179,22 @@ class _Rewriter:
         if document is None or (self.length is not None and more and len(head) < _PREFIX):
             return  # not enough to tell yet
         self.held = None
-        charset = sniff_charset(MutableHeaders(scope=held).get("content-type"), head[:_PREFIX])
+        charset = sniff_charset(self.content_type, head[:_PREFIX])
         if not document or charset is None:
-            held["headers"] = self.original
+            # With the Vary of a page that could have been rewritten, nothing else changed.
+            vary = self.changes.get(b"vary")
+            held["headers"] = self.raw if vary is None else replaced(self.raw, {b"vary": vary})
             await self.send(held)
             await self.send({"type": "http.response.body", "body": head, "more_body": more})
             return
         self.charset = charset
-        markup = self._markup() if self.length is not None else None
-        headers = MutableHeaders(scope=held)
-        if markup is not None:
-            headers["content-length"] = str((self.length or 0) + len(markup))
-        etag = headers.get("etag")
-        if etag is not None:
-            headers["etag"] = tag_etag(etag, self.visit.variant_tag())
-        if "accept-ranges" in headers:
-            del headers["accept-ranges"]
+        markup = self._markup()
+        changes = self.changes
+        if self.length is not None:
+            changes[b"content-length"] = b"%d" % (self.length + len(markup))
+        held["headers"] = replaced(self.raw, changes)
         await self.send(held)
-        self.insertion = Insertion(self._markup if markup is None else lambda: markup)
+        self.insertion = Insertion(lambda: markup)
         body = self.insertion.feed(head, final=not more)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 __all__ = ["prepare_conditionals", "tag_etag", "variant_tag"]
 
 _MARK = "-ac"
-_CONDITIONAL = ("if-none-match", "if-modified-since", "if-range")
 
 
 def variant_tag(markup: str) -> str:
@@ -54,10 +53,6 @@ def is_tagged(etag: str) -> bool:
     etag = etag.strip()
     at = etag.rfind(_MARK)
     return at > 0 and etag.endswith('"') and len(etag) - at - len(_MARK) - 1 == 14
-
-
-def needs_preparing(headers: Mapping[str, str]) -> bool:
-    return any(name in headers for name in _CONDITIONAL)
 
 
 def prepare_conditionals(
