@@ -5,11 +5,25 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import Message
 
+from antechamber.web.cache import BoundedCache
+
+# A site sends a handful of distinct Content-Types and Vary lists: each is worked out once
+# (asgi warm-path figure).
+_MEDIA: BoundedCache[str, tuple[str, dict[str, str]]] = BoundedCache(256)
+_VARY: BoundedCache[tuple[str | None, tuple[str, ...]], str | None] = BoundedCache(256)
+
 __all__ = ["add_vary", "lower_names", "media_type", "merged_vary", "read_response", "replaced"]
 
 
 def merged_vary(present: str | None, names: tuple[str, ...] | list[str]) -> str | None:
     """`Vary` with `names` added to what the app sent (None: nothing to send)."""
+    key = (present, tuple(names))
+    if key in _VARY:
+        return _VARY.get(key)
+    return _VARY.put(key, _merged_vary(present, names))
+
+
+def _merged_vary(present: str | None, names: tuple[str, ...] | list[str]) -> str | None:
     values = [v.strip() for v in (present or "").split(",")]
     values = [v for v in values if v]
     lowered = {v.lower() for v in values}
@@ -31,9 +45,14 @@ def add_vary(headers: MutableHeaders, *names: str) -> None:
 
 
 def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
-    """A Content-Type's media type (lower case) and parameters (names lower case)."""
+    """A Content-Type's media type (lower case) and parameters (names lower case); the
+    parameters are shared: read them, never change them."""
     if not content_type:
         return "", {}
+    return _MEDIA.get_or(content_type, _media_type)
+
+
+def _media_type(content_type: str) -> tuple[str, dict[str, str]]:
     mime, *params = content_type.split(";")
     found: dict[str, str] = {}
     for param in params:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -75,6 +74,7 @@ class Visit:
     # The fragments rendered: how many there were then, and their markup.
     markup: tuple[int, str] | None = None
     raw_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # as sent
+    _cookies: dict[str, list[str]] | None = field(default=None, repr=False)
 
     def add_fragment(self, fragment: Fragment) -> None:
         """Register markup for the page (rendered only if the response is a page)."""
@@ -121,10 +121,14 @@ class Visit:
     def secure(self) -> bool:
         return self.scope.get("scheme") in ("https", "wss")
 
-    @cached_property
+    @property
     def cookies(self) -> dict[str, list[str]]:
-        """Every cookie the request carries, by name, each value as sent (quotes stripped)."""
-        found: dict[str, list[str]] = {}
+        """Every cookie the request carries, by name, each value as sent (quotes stripped);
+        parsed once, when first read."""
+        found = self._cookies
+        if found is not None:
+            return found
+        found = self._cookies = {}
         for part in self.headers.get("cookie", "").split(";"):
             name, sep, value = part.partition("=")
             name = name.strip()
@@ -137,7 +141,7 @@ class Visit:
         values = self.cookies.get(name)
         return values[0] if values else None
 
-    @cached_property
+    @property
     def current(self) -> str:
         """This page's path and query (with `root_path`), percent-encoded: where to come back to."""
         path: str = self.scope.get("path") or "/"
@@ -149,7 +153,7 @@ class Visit:
             back += "?" + bytes(query).decode("latin-1")
         return safe_next(back)
 
-    @cached_property
+    @property
     def host(self) -> str | None:
         """The request's host name (lower case, without port), or None when it is not one."""
         host = self.headers.get("host", "").strip().lower()
@@ -159,7 +163,7 @@ class Visit:
         host = host.rstrip(".")
         return host if _HOST.match(host) else None
 
-    @cached_property
+    @property
     def is_page_request(self) -> bool:
         """Whether the response answers a top-level page navigation: the only kind rewritten.
 

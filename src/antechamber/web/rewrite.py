@@ -32,6 +32,7 @@ import anyio
 from starlette.types import Message, Send
 
 from antechamber.web._interim import csp_nonces, sniff_charset
+from antechamber.web.cache import BoundedCache
 from antechamber.web.headers import media_type, merged_vary, read_response, replaced
 from antechamber.web.insertion import Insertion, is_document
 from antechamber.web.request import Visit
@@ -42,6 +43,9 @@ __all__ = ["Fragment", "apply_nonces", "rewriting_send"]
 _NO_BODY = frozenset({204, 205, 304})
 _PREFIX = 1024  # what browsers prescan for <meta charset>
 _PATHSEND_CHUNK = 64 * 1024
+# The markup as sent, per markup and charset: the same banner goes into page after page
+# (asgi warm-path figure).
+_ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,9 +203,17 @@ class _Rewriter:
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
     def _markup(self) -> bytes:
-        assert self.charset is not None
-        markup = apply_nonces(self.visit.rendered(), *self.nonces)
-        return markup.encode(self.charset, errors="xmlcharrefreplace")
+        charset = self.charset
+        assert charset is not None
+        markup = self.visit.rendered()
+        if self.nonces != (None, None):  # a nonce is new with every response
+            markup = apply_nonces(markup, *self.nonces)
+            return markup.encode(charset, errors="xmlcharrefreplace")
+        key = (markup, charset)
+        encoded = _ENCODED.get(key)
+        if encoded is None:
+            encoded = _ENCODED.put(key, markup.encode(charset, errors="xmlcharrefreplace"))
+        return encoded
 
     async def _pathsend(self, path: str) -> None:
         # The file is read and sent as body chunks, so that the markup can be put into it.
