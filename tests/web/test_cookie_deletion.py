@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from starlette.responses import HTMLResponse, Response
-from web_site import INDEX, choose, client, deleted, protect, site, write_site
+from web_site import INDEX, NEEDS_ENFORCE, choose, client, deleted, protect, site, write_site
 
 pytestmark = pytest.mark.anyio
 
@@ -53,3 +53,66 @@ async def test_a_refused_cookie_set_by_the_app_is_removed(tmp_path: Path) -> Non
         response = await http.get("/ga")
     lines = response.headers.get_list("set-cookie")
     assert [line.split("=")[0] for line in lines] == ["theme"]
+
+
+@pytest.mark.parametrize(
+    "set_cookie",
+    [
+        pytest.param(
+            "_ga=GA1.1.1.1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=31536000; Path=/",
+            marks=NEEDS_ENFORCE,
+        ),
+        pytest.param("_ga=GA1.1.1.1; Max-Age=0; Max-Age=31536000; Path=/", marks=NEEDS_ENFORCE),
+        "_ga=GA1.1.1.1; Max-Age=31536000; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+    ],
+    ids=["expires-past-max-age-year", "last-max-age-wins", "max-age-over-expires"],
+)
+async def test_a_kept_cookie_dressed_as_a_deletion_is_removed(
+    tmp_path: Path, set_cookie: str
+) -> None:
+    def sets(request: object) -> Response:
+        response = HTMLResponse(INDEX)
+        response.raw_headers.append((b"set-cookie", set_cookie.encode()))
+        return response
+
+    app = protect(site(write_site(tmp_path / "site"), **{"/ga": sets}))
+    async with client(app) as http:
+        response = await http.get("/ga")
+    assert not [line for line in response.headers.get_list("set-cookie") if "GA1" in line]
+
+
+async def test_a_real_deletion_from_the_app_is_kept(tmp_path: Path) -> None:
+    def deletes(request: object) -> Response:
+        response = HTMLResponse(INDEX)
+        response.raw_headers.append((b"set-cookie", b"_ga=; Max-Age=0; Path=/"))
+        return response
+
+    app = protect(site(write_site(tmp_path / "site"), **{"/ga": deletes}))
+    async with client(app) as http:
+        response = await http.get("/ga")
+    assert "_ga=; Max-Age=0; Path=/" in response.headers.get_list("set-cookie")
+
+
+@NEEDS_ENFORCE
+@pytest.mark.parametrize(
+    ("host", "domains"),
+    [
+        ("www.example.com", {None, "www.example.com", "example.com"}),
+        ("example.com", {None, "example.com"}),
+        ("shop.example.co.uk", {None, "shop.example.co.uk", "example.co.uk"}),
+    ],
+)
+async def test_tracker_cookies_set_on_the_registrable_domain_are_deleted_there(
+    tmp_path: Path, host: str, domains: set[str | None]
+) -> None:
+    async with client(protect(site(write_site(tmp_path / "site"))), host=host) as http:
+        # As gtag.js and fbevents.js set them: Domain=<registrable domain>.
+        http.cookies.set("_ga", "GA1.1.123.456", domain=host)
+        http.cookies.set("_fbp", "fb.1.2.3", domain=host)
+        response = await http.get("/page.html")
+    for name in ("_ga", "_fbp"):
+        found = set()
+        for line in deleted(response, name):
+            match = [a.split("=", 1)[1] for a in line.split("; ") if a.startswith("Domain=")]
+            found.add(match[0].lstrip(".") if match else None)
+        assert found == domains, (name, deleted(response, name))

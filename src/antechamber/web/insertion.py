@@ -1,14 +1,20 @@
 """Where the markup goes in a page's bytes: before `</body>`, or at the end when there is none.
 
-`Insertion(markup)` is fed the body as it comes (`feed(chunk, final)`) and hands back the bytes
-to send, with the markup in place exactly once. The search for the insertion point is the
-scanner's (`antechamber.web.scan`); this module only carries the markup to it.
+`Insertion(markup, encoding)` is fed the body as it comes (`feed(chunk, final)`) and hands back
+the bytes to send, with the markup in place exactly once. The search for the insertion point is
+the scanner's (`antechamber.web.scan.Scanner`); until that module is merged, a stand-in that
+looks for `</body>` by bytes (and keeps back the last 14 bytes of a chunk) does the job.
+`is_document` tells a whole page from a fragment by its first bytes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+
+try:  # the raw-text-aware scanner (helper web-pure); until it is merged, the stand-in below
+    from antechamber.web.scan import Scanner  # type: ignore[import-not-found, unused-ignore]
+except ImportError:  # pragma: no cover - gone once antechamber.web.scan is merged
+    Scanner = None  # type: ignore[assignment, misc, unused-ignore]
 
 __all__ = ["Insertion", "is_document"]
 
@@ -32,15 +38,18 @@ def is_document(head: bytes, final: bool) -> bool | None:
 
 
 class Insertion:
-    """The markup, put into a body fed chunk by chunk; `markup()` is called once, when needed
-    (so that it can be encoded in a charset read from the page's first bytes)."""
+    """`markup` (bytes in the page's `encoding`), put into a body fed chunk by chunk."""
 
-    def __init__(self, markup: Callable[[], bytes]) -> None:
+    def __init__(self, markup: bytes, encoding: str) -> None:
+        self._scanner = None if Scanner is None else Scanner(markup, encoding=encoding)
         self._markup = markup
         self._tail = b""
         self.done = False
 
     def feed(self, data: bytes, final: bool) -> bytes:
+        if self._scanner is not None:
+            out: bytes = self._scanner.feed(data, not final)
+            return out
         if self.done:
             return data
         data = self._tail + data
@@ -50,11 +59,11 @@ class Insertion:
             if at < 0:
                 at = len(data)
             self.done = True
-            return b"".join((data[:at], self._markup(), data[at:]))
+            return b"".join((data[:at], self._markup, data[at:]))
         match = _BODY_END.search(data)
         if match:
             self.done = True
-            return b"".join((data[: match.start()], self._markup(), data[match.start() :]))
+            return b"".join((data[: match.start()], self._markup, data[match.start() :]))
         cut = max(0, len(data) - _KEEP_BACK)
         data, self._tail = data[:cut], data[cut:]
         return data

@@ -23,6 +23,7 @@ charset); after that, chunks pass on as they come, less only what could begin a 
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ _PATHSEND_CHUNK = 64 * 1024
 # The markup as sent, per markup and charset: the same banner goes into page after page
 # (asgi warm-path figure).
 _ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
+_CHARSETS: BoundedCache[str, str | None] = BoundedCache(64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +71,23 @@ def apply_nonces(markup: str, script: str | None, style: str | None) -> str:
     if style:
         markup = _STYLE.sub(lambda m: f'{m.group(0)} nonce="{escape(style)}"', markup)
     return markup
+
+
+def page_charset(content_type: str | None, head: bytes) -> str | None:
+    """The page's charset (Python's name), or None when markup cannot be inserted in it: not
+    ASCII-compatible (UTF-16, where `</body>` is other bytes), or unknown."""
+    name = sniff_charset(content_type, head)
+    if not name:
+        return None
+    key = name.lower()
+    if key not in _CHARSETS:
+        try:
+            codec = codecs.lookup(name)
+        except LookupError:
+            return _CHARSETS.put(key, None)
+        ascii_compatible = codec.encode("</body>")[0] == b"</body>"
+        return _CHARSETS.put(key, codec.name if ascii_compatible else None)
+    return _CHARSETS.get(key)
 
 
 def rewriting_send(visit: Visit, send: Send) -> Send:
@@ -148,7 +167,7 @@ class _Rewriter:
                 changes[b"etag"] = self._tagged(etag)
             if status not in _NO_BODY and length.isdigit():
                 # The length the GET would carry, for a page in the header's charset.
-                self.charset = sniff_charset(content_type, b"") or "utf-8"
+                self.charset = page_charset(content_type, b"") or "utf-8"
                 changes[b"content-length"] = b"%d" % (int(length) + len(self._markup()))
             message["headers"] = replaced(raw, changes)
             return
@@ -183,7 +202,7 @@ class _Rewriter:
         if document is None or (self.length is not None and more and len(head) < _PREFIX):
             return  # not enough to tell yet
         self.held = None
-        charset = sniff_charset(self.content_type, head[:_PREFIX])
+        charset = page_charset(self.content_type, head[:_PREFIX])
         if not document or charset is None:
             # With the Vary of a page that could have been rewritten, nothing else changed.
             vary = self.changes.get(b"vary")
@@ -198,7 +217,7 @@ class _Rewriter:
             changes[b"content-length"] = b"%d" % (self.length + len(markup))
         held["headers"] = replaced(self.raw, changes)
         await self.send(held)
-        self.insertion = Insertion(lambda: markup)
+        self.insertion = Insertion(markup, charset)
         body = self.insertion.feed(head, final=not more)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
