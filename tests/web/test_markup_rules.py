@@ -15,9 +15,6 @@ from starlette.types import Message, Receive, Scope, Send
 from web_site import (
     BANNER,
     DATA,
-    NEEDS_CHARSET,
-    NEEDS_CSP,
-    NEEDS_SCANNER,
     client,
     protect,
     site,
@@ -51,16 +48,14 @@ async def page(app_path: str, tmp_path: Path, make: object, **headers: str) -> s
     ("before", "after"),
     [
         # A comment after </html> that mentions </body>.
-        pytest.param(
+        (
             "<!DOCTYPE html><html><body><p>x</p>",
             "</body></html><!-- was: </body> -->",
-            marks=NEEDS_SCANNER,
         ),
         # A script after </body> whose string holds "</body>".
-        pytest.param(
+        (
             "<!DOCTYPE html><html><body><p>x</p>",
             '</body><script>var s = "</body>";</script></html>',
-            marks=NEEDS_SCANNER,
         ),
         # A textarea and a title mentioning </body>, before the real end tag.
         (
@@ -81,7 +76,6 @@ async def test_the_markup_goes_before_the_body_end_tag_in_markup(
     assert text == before + inserted(text) + after
 
 
-@NEEDS_SCANNER
 @pytest.mark.parametrize(
     "chunks",
     [
@@ -104,7 +98,6 @@ async def test_a_streamed_body_end_inside_raw_text_is_not_the_insertion_point(
     assert whole.lower().rindex("</body") == at or at == len(whole)
 
 
-@NEEDS_SCANNER
 async def test_a_stream_holds_back_only_what_could_begin_a_body_end_tag() -> None:
     """Each chunk leaves before the app makes the next, but for a trailing `</bo`."""
     log: list[str] = []
@@ -156,7 +149,6 @@ async def test_a_stream_holds_back_only_what_could_begin_a_body_end_tag() -> Non
     assert whole.endswith(b"</body></html>") and DATA.encode() in whole
 
 
-@NEEDS_CHARSET
 async def test_a_windows_1251_page_gets_the_ukrainian_banner_in_windows_1251(
     tmp_path: Path,
 ) -> None:
@@ -180,7 +172,6 @@ async def test_a_windows_1251_page_gets_the_ukrainian_banner_in_windows_1251(
 NONCE = "R4nd0m+/="
 
 
-@NEEDS_CSP
 @pytest.mark.parametrize(
     ("header", "policy"),
     [

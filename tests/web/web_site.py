@@ -3,13 +3,11 @@ antechamber, and a client for it. A module of its own, imported by the tests in 
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
@@ -18,26 +16,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from antechamber import Antechamber, Partner, Settings
-from antechamber.consent import enforce
-
-
-def _awaits(missing: bool, what: str) -> pytest.MarkDecorator:
-    """Expected to fail while helper web-pure's `what` is not merged (then the marker is inert;
-    strict, so a pass without it says the marker is stale)."""
-    return pytest.mark.xfail(missing, reason=f"needs {what} (helper web-pure)", strict=True)
-
-
-def _missing(module: str) -> bool:
-    return importlib.util.find_spec(module) is None
-
-
-NEEDS_SCANNER = _awaits(_missing("antechamber.web.scan"), "antechamber.web.scan")
-NEEDS_CHARSET = _awaits(_missing("antechamber.web.charset"), "antechamber.web.charset")
-NEEDS_CSP = _awaits(_missing("antechamber.web.csp"), "antechamber.web.csp, wired in rewrite.py")
-NEEDS_ENFORCE = _awaits(
-    not hasattr(enforce, "deletion_domains"),
-    "consent/enforce.py's is_deletion fix and deletion_domains, wired in consent/half.py",
-)
 
 KEY = "web-rules-key-0123456789-abcdef"
 HOST = "www.example.com"

@@ -14,12 +14,16 @@ from starlette.types import ASGIApp, Message, Send
 
 from antechamber.assets import serve_static
 from antechamber.consent.banner import ConsentPages
-from antechamber.consent.enforce import CookieMatcher, CookieRules, deletion_headers
+from antechamber.consent.enforce import (
+    CookieMatcher,
+    CookieRules,
+    deletion_domains,
+    deletion_headers,
+)
 from antechamber.consent.records import ConsentStore, open_store
 from antechamber.consent.state import ConsentCodec, ConsentState, StoredChoice
 from antechamber.pages import Pages
 from antechamber.settings import Settings
-from antechamber.web._interim import deletion_domains
 from antechamber.web.cache import BoundedCache
 from antechamber.web.forms import set_cookie
 from antechamber.web.headers import add_vary, lower_names
@@ -119,7 +123,9 @@ class ConsentHalf:
         ]
         if not names:
             return []
-        domains = [None, *deletion_domains(visit.host, self.consent.delete_domains)]
+        host = visit.headers.get("host", "")
+        extra = self.consent.delete_domains
+        domains = [None, *dict.fromkeys([*deletion_domains(host), *extra])]
         return deletion_headers(
             names, paths=self.delete_paths, domains=domains, secure=self.secure(visit)
         )

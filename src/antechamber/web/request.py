@@ -21,13 +21,13 @@ from antechamber.web.validators import variant_tag
 
 if TYPE_CHECKING:
     from antechamber.web.rewrite import Fragment
+    from antechamber.web.scan import ElementHook
 
 __all__ = ["SCOPE_KEY", "Visit", "read_headers"]
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
 # Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
-_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$")
 
 
 def read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
@@ -70,6 +70,9 @@ class Visit:
     banner: Callable[[], str] | None = None  # the consent banner, for `banner_html`
     consent_head: Callable[[], str] | None = None  # for `consent_head_html`
     rewriting: bool = False  # an outer layer rewrites this response
+    # Element rewriters for the page (embeds): shown each `<iframe>` and `<script src>` in
+    # markup; what one returns replaces the element (`antechamber.web.scan.ElementHook`).
+    element_hooks: list[ElementHook] = field(default_factory=list)
     variant_matched: bool = False  # If-None-Match named the current variant
     # The fragments rendered: how many there were then, and their markup.
     markup: tuple[int, str] | None = None
@@ -109,6 +112,7 @@ class Visit:
         visit = cls(scope, headers, path, root, state, raw_headers=raw)
         if isinstance(outer, Visit):  # a copy of the scope, made by a layer in between
             visit.fragments, visit.rewriting = outer.fragments, outer.rewriting
+            visit.element_hooks = outer.element_hooks
         scope[SCOPE_KEY] = visit
         return visit
 
@@ -152,16 +156,6 @@ class Visit:
         if query:
             back += "?" + bytes(query).decode("latin-1")
         return safe_next(back)
-
-    @property
-    def host(self) -> str | None:
-        """The request's host name (lower case, without port), or None when it is not one."""
-        host = self.headers.get("host", "").strip().lower()
-        if host.startswith("["):
-            return None  # an IPv6 literal: no domain cookies there
-        host = host.rsplit(":", 1)[0] if ":" in host else host
-        host = host.rstrip(".")
-        return host if _HOST.match(host) else None
 
     @property
     def is_page_request(self) -> bool:

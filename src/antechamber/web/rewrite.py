@@ -23,7 +23,6 @@ charset); after that, chunks pass on as they come, less only what could begin a 
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,11 +31,12 @@ from html import escape
 import anyio
 from starlette.types import Message, Send
 
-from antechamber.web._interim import csp_nonces, sniff_charset
 from antechamber.web.cache import BoundedCache
+from antechamber.web.charset import ascii_compatible, sniff_charset
+from antechamber.web.csp import csp_nonces
 from antechamber.web.headers import media_type, merged_vary, read_response, replaced
-from antechamber.web.insertion import Insertion, is_document
 from antechamber.web.request import Visit
+from antechamber.web.scan import Element, ElementHook, Scanner
 from antechamber.web.validators import tag_etag
 
 __all__ = ["Fragment", "apply_nonces", "rewriting_send"]
@@ -47,7 +47,24 @@ _PATHSEND_CHUNK = 64 * 1024
 # The markup as sent, per markup and charset: the same banner goes into page after page
 # (asgi warm-path figure).
 _ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
-_CHARSETS: BoundedCache[str, str | None] = BoundedCache(64)
+_CSP = (b"content-security-policy", b"content-security-policy-report-only")
+
+
+_LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
+_DOCUMENT_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]", re.IGNORECASE)
+
+
+def is_document(head: bytes, final: bool) -> bool | None:
+    """Whether a body starts as a whole HTML document (a doctype, `<html>`, `<head>` or `<body>`
+    first, after white space and comments); None while `head` is too short to tell."""
+    leading = _LEADING.match(head)
+    rest = head[leading.end() :] if leading else head
+    if not final:
+        if not rest or (rest.startswith(b"<!--") and b"-->" not in rest):
+            return None
+        if len(rest) < 16 and rest.startswith(b"<"):
+            return None
+    return _DOCUMENT_START.match(rest) is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,19 +92,9 @@ def apply_nonces(markup: str, script: str | None, style: str | None) -> str:
 
 def page_charset(content_type: str | None, head: bytes) -> str | None:
     """The page's charset (Python's name), or None when markup cannot be inserted in it: not
-    ASCII-compatible (UTF-16, where `</body>` is other bytes), or unknown."""
+    ASCII-compatible (UTF-16, where `</body>` is other bytes) or a "replacement" encoding."""
     name = sniff_charset(content_type, head)
-    if not name:
-        return None
-    key = name.lower()
-    if key not in _CHARSETS:
-        try:
-            codec = codecs.lookup(name)
-        except LookupError:
-            return _CHARSETS.put(key, None)
-        ascii_compatible = codec.encode("</body>")[0] == b"</body>"
-        return _CHARSETS.put(key, codec.name if ascii_compatible else None)
-    return _CHARSETS.get(key)
+    return name if name is not None and ascii_compatible(name) else None
 
 
 def rewriting_send(visit: Visit, send: Send) -> Send:
@@ -105,7 +112,7 @@ class _Rewriter:
         self.head = b""
         self.length: int | None = None
         self.charset: str | None = None
-        self.insertion: Insertion | None = None
+        self.insertion: Scanner | None = None
         self.nonces: tuple[str | None, str | None] = (None, None)
         self.changes: dict[bytes, bytes | None] = {}  # to the app's headers
         self.raw: list[tuple[bytes, bytes]] = []
@@ -114,7 +121,7 @@ class _Rewriter:
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            if self.visit.fragments:
+            if self.visit.fragments or self.visit.element_hooks:
                 self._start(message)
             if self.held is None:
                 await self.send(message)
@@ -123,9 +130,9 @@ class _Rewriter:
         elif self.held is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         elif self.insertion is not None and kind == "http.response.body":
-            final = not message.get("more_body", False)
-            body = self.insertion.feed(bytes(message.get("body", b"")), final)
-            await self.send({"type": kind, "body": body, "more_body": not final})
+            more = message.get("more_body", False)
+            body = self.insertion.feed(message.get("body", b""), more)
+            await self.send({"type": kind, "body": body, "more_body": more})
         elif self.insertion is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         else:
@@ -181,12 +188,9 @@ class _Rewriter:
             changes[b"etag"] = self._tagged(etag)
         if b"accept-ranges" in found:
             changes[b"accept-ranges"] = None
-        policies = [v.decode("latin-1") for k, v in raw if k == b"content-security-policy"]
-        reports = [
-            v.decode("latin-1") for k, v in raw if k == b"content-security-policy-report-only"
-        ]
-        if policies or reports:
-            self.nonces = csp_nonces(policies, reports)
+        policies = [v.decode("latin-1") for k, v in raw if k in _CSP]
+        if policies:
+            self.nonces = csp_nonces(policies)
         self.content_type = content_type
         self.raw = raw
         self.held = message
@@ -213,12 +217,13 @@ class _Rewriter:
         self.charset = charset
         markup = self._markup()
         changes = self.changes
-        if self.length is not None:
+        if self.length is not None and not self.visit.element_hooks:
             changes[b"content-length"] = b"%d" % (self.length + len(markup))
+        # else: an element hook may change the length; the body goes without one (chunked).
         held["headers"] = replaced(self.raw, changes)
         await self.send(held)
-        self.insertion = Insertion(markup, charset)
-        body = self.insertion.feed(head, final=not more)
+        self.insertion = Scanner(markup, hook=_chained(self.visit.element_hooks), encoding=charset)
+        body = self.insertion.feed(head, more)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
     def _markup(self) -> bytes:
@@ -240,3 +245,20 @@ class _Rewriter:
             while chunk := await file.read(_PATHSEND_CHUNK):
                 await self({"type": "http.response.body", "body": chunk, "more_body": True})
         await self({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _chained(hooks: list[ElementHook]) -> ElementHook | None:
+    """One hook for the scanner: each registered hook in turn; the first answer wins."""
+    if not hooks:
+        return None
+    if len(hooks) == 1:
+        return hooks[0]
+
+    def chained(element: Element) -> bytes | None:
+        for hook in hooks:
+            replacement = hook(element)
+            if replacement is not None:
+                return replacement
+        return None
+
+    return chained
