@@ -250,7 +250,7 @@ def banner_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
     visit = _scope_of(request_or_scope).get(SCOPE_KEY)
     if not isinstance(visit, Visit) or visit.banner is None:
         return Markup("")
-    return Markup(visit.banner())  # noqa: S704 - rendered with autoescape
+    return Markup(visit.banner(visit))  # noqa: S704 - rendered with autoescape
 
 
 def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
@@ -261,4 +261,4 @@ def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> M
     visit = _scope_of(request_or_scope).get(SCOPE_KEY)
     if not isinstance(visit, Visit) or visit.consent_head is None:
         return Markup("")
-    return Markup(visit.consent_head())  # noqa: S704 - a fixed URL, escaped
+    return Markup(visit.consent_head(visit))  # noqa: S704 - a fixed URL, escaped

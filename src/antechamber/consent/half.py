@@ -82,9 +82,9 @@ class ConsentHalf:
                 return functools.partial(serve_static, path[len(self.prefix) + 8 :])
         state, _ = self.read(visit)
         visit.state["consent"] = state
-        visit.banner = functools.partial(self.render, visit)
+        visit.banner = self.render
         if self.consent.google_consent_mode:
-            visit.consent_head = functools.partial(self.head, visit)
+            visit.consent_head = self.head
         if self.fragment is not None:
             visit.add_fragment(self.fragment)
         return None

@@ -36,7 +36,7 @@ def read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
     # ASGI servers send lower-case names, once each: then one comprehension is all it takes
     # (a plain dict: both halves' dozen lookups per request stay in C; asgi warm-path figure).
-    if len(headers) == len(raw) and "".join(headers).islower():
+    if len(headers) == len(raw) and b"".join([name for name, _ in raw]).islower():
         return headers
     headers = {}
     for raw_name, raw_value in raw:
@@ -67,8 +67,8 @@ class Visit:
     root_path: str
     state: dict[str, Any]
     fragments: list[Fragment] = field(default_factory=list)
-    banner: Callable[[], str] | None = None  # the consent banner, for `banner_html`
-    consent_head: Callable[[], str] | None = None  # for `consent_head_html`
+    banner: Callable[[Visit], str] | None = None  # the consent banner, for `banner_html`
+    consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
     rewriting: bool = False  # an outer layer rewrites this response
     # Element rewriters for the page (embeds): shown each `<iframe>` and `<script src>` in
     # markup; what one returns replaces the element (`antechamber.web.scan.ElementHook`).
