@@ -9,6 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 from web_site import BANNER, DATA, INDEX, choose, client, protect, site, write_site
 
 pytestmark = pytest.mark.anyio
@@ -95,3 +96,42 @@ async def test_a_post_answered_with_a_page_is_a_navigation_too(tmp_path: Path) -
     async with client(app) as http:
         response = await http.post("/form", headers={"Sec-Fetch-Dest": "document"})
     assert response.text.count(BANNER) == 1
+
+
+async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
+    """The plug for server-side embed blocking: a half registers a hook on the visit."""
+    from antechamber.web import Pipeline, Visit
+    from antechamber.web.scan import Element
+
+    def placeholder(element: Element) -> bytes | None:
+        if element.name == "iframe" and "youtube" in element.attributes.get("src", ""):
+            return b'<div class="placeholder">YouTube</div>'
+        return None
+
+    class Embeds:
+        def admit(self, visit: Visit) -> None:
+            visit.element_hooks.append(placeholder)
+
+        def wrap_send(self, visit: Visit, send: object) -> object:
+            return send
+
+        def close(self) -> None:
+            pass
+
+    page = (
+        "<!DOCTYPE html><body><script>var s = '<iframe src=\"https://youtube.com/x\">';</script>"
+        '<iframe src="https://www.youtube.com/embed/x"></iframe><p>x</p></body>'
+    )
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await HTMLResponse(page)(scope, receive, send)
+
+    async with client(Pipeline(app, [Embeds()])) as http:  # type: ignore[list-item]
+        response = await http.get("/")
+    assert response.text == page.replace(
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+        '<div class="placeholder">YouTube</div>',
+    )
+    assert "content-length" not in response.headers or response.headers["content-length"] == str(
+        len(response.content)
+    )
