@@ -63,6 +63,9 @@ class _Insert:
     def wrap_send(self, visit: Any, send: Any) -> Any:
         return send
 
+    def open(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

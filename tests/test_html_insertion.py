@@ -50,6 +50,9 @@ class Registering:
     def wrap_send(self, visit: Visit, send: Send) -> Send:
         return send
 
+    def open(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

@@ -98,6 +98,9 @@ async def test_a_fragment_is_rendered_with_the_visit() -> None:
         def wrap_send(self, visit: Visit, send: Send) -> Send:
             return send
 
+        def open(self) -> None:
+            pass
+
         def close(self) -> None:
             pass
 

@@ -115,6 +115,9 @@ async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
         def wrap_send(self, visit: Visit, send: object) -> object:
             return send
 
+        def open(self) -> None:
+            pass
+
         def close(self) -> None:
             pass
 

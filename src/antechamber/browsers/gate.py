@@ -144,6 +144,9 @@ class Gate:
     def wrap_send(self, visit: Visit, send: Send) -> Send:
         return send
 
+    def open(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
@@ -169,9 +169,12 @@ class ConsentHalf:
 
         return enforcing_send
 
-    def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
+    def open(self) -> Awaitable[None] | None:
+        opening = getattr(self.store, "open", None)  # a store may have nothing to open
+        return None if opening is None else opening()
+
+    def close(self) -> Awaitable[None] | None:
+        return None if self.store is None else self.store.close()  # type: ignore[func-returns-value]
 
     def head(self, visit: Visit) -> str:
         """The `<script src>` setting Consent Mode's defaults, for the page's `<head>`."""

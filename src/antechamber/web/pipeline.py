@@ -3,14 +3,15 @@ and `Antechamber`.
 
 Each half is a `Half`: `admit(visit)` looks at a request (returning an ASGI app answers it
 instead of the site: the upgrade page, an endpoint), `wrap_send(visit, send)` changes what the
-site sends (consent's Set-Cookie enforcement), `close()` runs at shutdown. A pipeline admits the
+site sends (consent's Set-Cookie enforcement), `open()` and `close()` run at start-up and
+shutdown. A pipeline admits the
 request through its halves in order, wraps `send` in each, then in the response rewriting (once,
 in the outermost antechamber layer), and calls the site.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,7 +30,11 @@ class Half(Protocol):
 
     def wrap_send(self, visit: Visit, send: Send) -> Send: ...
 
-    def close(self) -> None: ...
+    def open(self) -> Awaitable[None] | None:
+        """At start-up (`lifespan.startup.complete`); may return an awaitable."""
+
+    def close(self) -> Awaitable[None] | None:
+        """At shutdown (`lifespan.shutdown.complete`); may return an awaitable."""
 
 
 class Pipeline:
@@ -74,9 +79,12 @@ class Pipeline:
 
     def _lifespan_send(self, send: Send) -> Send:
         async def lifespan_send(message: Message) -> None:
-            if message["type"] == "lifespan.shutdown.complete":
+            kind = message["type"]
+            if kind in ("lifespan.startup.complete", "lifespan.shutdown.complete"):
                 for half in self.halves:
-                    half.close()
+                    done = half.open() if kind == "lifespan.startup.complete" else half.close()
+                    if done is not None:
+                        await done
             await send(message)
 
         return lifespan_send
