@@ -304,6 +304,8 @@ class Scanner:
                     if (end - pos < 4 and b"<!--".startswith(buf[i:])) or end - pos < 3:
                         break  # may still become a comment, or a tag
                     self._state, pos = _BOGUS, pos + 2
+                elif second not in (b"", b"/") and not second.isalpha():
+                    pos += 1  # a "<" that starts nothing is text
                 elif name is None:
                     break  # an unfinished tag name
                 elif second == b"/":
