@@ -50,20 +50,27 @@ FRAGMENT = (
 
 
 class _Insert:
-    """`antechamber.html` alone: register one fixed fragment, insert it, nothing else."""
+    """`antechamber.web`'s rewriting alone: one half that registers one fixed fragment."""
 
     def __init__(self, app: Any, markup: str) -> None:
-        html = need("antechamber.html", "Fragment", "add_fragment", "run_with_fragments")
-        self.html = html
-        self.app = app
-        self.fragment = html.Fragment(lambda: markup, ("Cookie",))
+        web = need("antechamber.web", "Fragment", "Pipeline")
+        self.fragment = web.Fragment(lambda visit: markup, ("Cookie",))
+        self.pipeline = web.Pipeline(app, [self])
+
+    def admit(self, visit: Any) -> None:
+        visit.add_fragment(self.fragment)
+
+    def wrap_send(self, visit: Any, send: Any) -> Any:
+        return send
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        await self.html.run_with_fragments(self._register, scope, receive, send)
-
-    async def _register(self, scope: Scope, receive: Any, send: Any) -> None:
-        self.html.add_fragment(scope, self.fragment)
-        await self.app(scope, receive, send)
+        await self.pipeline(scope, receive, send)
 
 
 async def _stream_peak(app: Any, scope: Scope) -> tuple[int, int]:
@@ -96,14 +103,11 @@ def upgrade_renderer(app: Any) -> Any:
     sending) with the gate's own front skipped: when its shape changes, this says so and the
     served figure carries the goal instead.
     """
-    mod = need("antechamber.browsers.middleware", "BrowserPolicyMiddleware")
-    layer = app
-    while layer is not None and not isinstance(layer, mod.BrowserPolicyMiddleware):
-        layer = getattr(layer, "app", None)
-    page = getattr(layer, "_upgrade_page", None)
-    if layer is None or page is None:
-        raise Unavailable("no upgrade-page renderer found in antechamber.browsers.middleware")
-    info = layer.policy.inspect(IE_11, None)
+    gate = getattr(app, "gate", None)
+    page = getattr(getattr(gate, "endpoints", None), "upgrade_page", None)
+    if gate is None or page is None:
+        raise Unavailable("no upgrade-page renderer found on the Antechamber's gate")
+    info = gate.policy.inspect(IE_11, None)
 
     async def render(scope: Scope, receive: Any, send: Any) -> None:
         await page(scope, receive, send, info=info, gated=True)

@@ -175,4 +175,4 @@ def test_profiling_a_scenario_with_py_spy_reports_where_its_time_went() -> None:
     shares = {owner: float(share) for share, owner in re.findall(r"([\d.]+)%\s+(.+)", owners)}
     assert shares["antechamber"] > 10 and shares["Starlette"] > 10
     assert 99 < sum(shares.values()) < 101
-    assert "_prepare (antechamber/html.py)" in text  # the insertion, by name
+    assert "(antechamber/web/" in text  # the web layer, rewriting the page, by name

@@ -371,7 +371,7 @@ async def test_continue_anyway_is_remembered_in_a_signed_cookie(
     assert cookie.startswith(f"{CONTINUE_COOKIE}=")
     assert "HttpOnly" in cookie
     assert "Max-Age=604800" in cookie
-    assert "SameSite=lax" in cookie
+    assert "SameSite=Lax" in cookie
     after = await client.get("/page", headers=visit(IE_9))
     assert after.status_code == 200
     assert "The app" in after.text

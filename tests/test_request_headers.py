@@ -1,41 +1,27 @@
-"""`request_headers`: the request headers both halves read, decoded once per request."""
+"""`Visit`: the request as both halves read it: headers decoded once, cookies parsed once, the
+path without `root_path`, the current path with its query."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from antechamber import Antechamber, Settings
-from antechamber.html import (
-    READ_HEADERS,
-    Fragment,
-    add_fragment,
-    header_map,
-    request_headers,
-    run_with_fragments,
-)
+from antechamber.web import Fragment, Pipeline, Visit
 
 
-def scope_with(*headers: tuple[bytes, bytes]) -> Scope:
-    return {"type": "http", "method": "GET", "path": "/", "headers": list(headers)}
+def scope_with(*headers: tuple[bytes, bytes], **extra: object) -> Scope:
+    return {"type": "http", "method": "GET", "path": "/", "headers": list(headers), **extra}
 
 
-def test_only_the_names_read_are_decoded_lower_case() -> None:
+def test_headers_are_decoded_once_with_lower_case_names() -> None:
     scope = scope_with(
         (b"User-Agent", b"Mozilla/5.0"),  # a server that keeps the names as the browser sent them
         (b"Accept-Language", b"de"),
-        (b"X-Unrelated", b"ignored"),
-        (b"Accept-Encoding", b"gzip"),
     )
-    assert request_headers(scope) == {"user-agent": "Mozilla/5.0", "accept-language": "de"}
-    assert header_map(scope)[b"accept-encoding"] == b"gzip"
-
-
-def test_a_request_without_user_agent_is_read_all_the_same() -> None:
-    scope = scope_with((b"accept", b"text/html"), (b"Cookie", b"a=1"))
-    assert request_headers(scope) == {"accept": "text/html", "cookie": "a=1"}
+    visit = Visit.of(scope)
+    assert visit.headers == {"user-agent": "Mozilla/5.0", "accept-language": "de"}
+    assert Visit.of(scope) is visit  # once per request
 
 
 def test_the_first_of_a_repeated_header_counts_but_cookies_are_joined() -> None:
@@ -43,76 +29,82 @@ def test_the_first_of_a_repeated_header_counts_but_cookies_are_joined() -> None:
         (b"user-agent", b"first"),
         (b"cookie", b"a=1"),
         (b"user-agent", b"second"),
-        (b"Cookie", b"b=2"),
-        (b"sec-gpc", b"1"),
-        (b"sec-gpc", b"0"),
+        (b"cookie", b"b=2"),
     )
-    assert request_headers(scope) == {"user-agent": "first", "cookie": "a=1; b=2", "sec-gpc": "1"}
+    visit = Visit.of(scope)
+    assert visit.headers == {"user-agent": "first", "cookie": "a=1; b=2"}
+    assert visit.cookies == {"a": ["1"], "b": ["2"]}
 
 
 def test_values_are_latin_1_and_never_fail_to_decode() -> None:
-    scope = scope_with((b"user-agent", b"caf\xe9 \xff"))
-    assert request_headers(scope)["user-agent"] == "caf\xe9 \xff"
+    visit = Visit.of(scope_with((b"user-agent", b"caf\xe9 \xff")))
+    assert visit.headers["user-agent"] == "caf\xe9 \xff"
 
 
-def test_parsed_once_per_request_and_shared() -> None:
-    scope = scope_with((b"user-agent", b"ua"), (b"cookie", b"a=1"))
-    first = request_headers(scope)
-    assert request_headers(scope) is first
-    assert request_headers(scope, frozenset({b"cookie"})) is first  # fewer names: the same dict
-
-
-def test_more_names_than_were_decoded_parse_again() -> None:
-    scope = scope_with((b"user-agent", b"ua"), (b"cf-ipcountry", b"DE"))
-    assert "cf-ipcountry" not in request_headers(scope)
-    wider = READ_HEADERS | {b"cf-ipcountry"}
-    assert request_headers(scope, wider)["cf-ipcountry"] == "DE"
-    assert request_headers(scope) is request_headers(scope, wider)  # a subset of what is kept
-
-
-def test_changed_headers_parse_again() -> None:
-    scope = scope_with((b"user-agent", b"one"))
-    assert request_headers(scope)["user-agent"] == "one"
-    scope["headers"] = [(b"user-agent", b"two")]  # a layer that replaces the list
-    assert request_headers(scope)["user-agent"] == "two"
-    scope["headers"].append((b"cookie", b"a=1"))  # or adds to it in place
-    assert request_headers(scope)["cookie"] == "a=1"
-
-
-def test_a_copied_scope_with_other_headers_is_not_confused() -> None:
-    scope = scope_with((b"user-agent", b"outer"))
-    request_headers(scope)
-    inner = {**scope, "headers": [(b"user-agent", b"inner")]}
-    assert request_headers(inner)["user-agent"] == "inner"
-    assert request_headers(scope)["user-agent"] == "outer"
+def test_cookies_are_parsed_once_with_every_value_of_a_repeated_name() -> None:
+    visit = Visit.of(scope_with((b"cookie", b'_ga=GA1; theme="dark"; _ga=GA2; junk; =x')))
+    assert visit.cookies == {"_ga": ["GA1", "GA2"], "theme": ["dark"]}
+    assert visit.cookie("_ga") == "GA1"
+    assert visit.cookie("missing") is None
 
 
 def test_headers_given_as_a_one_pass_iterable_are_kept_for_the_app() -> None:
     scope = scope_with()
-    scope["headers"] = iter([(b"user-agent", b"ua"), (b"cookie", b"a=1")])
-    assert request_headers(scope) == {"user-agent": "ua", "cookie": "a=1"}
-    assert scope["headers"] == [(b"user-agent", b"ua"), (b"cookie", b"a=1")]
+    scope["headers"] = iter([(b"user-agent", b"ua")])
+    assert Visit.of(scope).headers == {"user-agent": "ua"}
+    assert list(scope["headers"]) == [(b"user-agent", b"ua")]
 
 
-def test_a_tuple_of_headers_is_read_too() -> None:
-    scope = scope_with()
-    scope["headers"] = ((b"user-agent", b"ua"),)
-    assert request_headers(scope) == {"user-agent": "ua"}
-    assert request_headers(scope) == {"user-agent": "ua"}
+@pytest.mark.parametrize(
+    ("path", "root_path", "within"),
+    [
+        ("/shop/_antechamber/consent", "/shop", "/_antechamber/consent"),
+        ("/shop", "/shop", "/"),
+        ("/page", "", "/page"),
+        ("/other/page", "/shop", "/other/page"),
+    ],
+)
+def test_the_path_is_taken_without_root_path(path: str, root_path: str, within: str) -> None:
+    assert Visit.of(scope_with(path=path, root_path=root_path)).path == within
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "current"),
+    [
+        ("/articles/1", b"", "/articles/1"),
+        ("/search", b"q=caf%C3%A9&page=2", "/search?q=caf%C3%A9&page=2"),
+        ("/caf\xe9", b"", "/caf%C3%A9"),
+        ("//evil.example", b"", "/"),
+    ],
+)
+def test_the_current_path_keeps_its_query_and_stays_on_the_site(
+    path: str, query: bytes, current: str
+) -> None:
+    assert Visit.of(scope_with(path=path, query_string=query)).current == current
 
 
 @pytest.mark.anyio
-async def test_a_scoped_fragment_is_rendered_with_the_request_scope_and_headers() -> None:
-    seen: list[Scope] = []
+async def test_a_fragment_is_rendered_with_the_visit() -> None:
+    seen: list[Visit] = []
 
-    def render(scope: Scope, headers: Mapping[bytes, bytes]) -> str:
-        seen.append(scope)
-        return f"<p>{scope['path']} {headers[b'user-agent'].decode()}</p>"
+    def render(visit: Visit) -> str:
+        seen.append(visit)
+        return f"<p>{visit.path} {visit.headers['user-agent']}</p>"
 
-    fragment = Fragment(render, ("Cookie",), scoped=True)
+    class Half:
+        def admit(self, visit: Visit) -> None:
+            visit.add_fragment(Fragment(render, ("Cookie",)))
+
+        def wrap_send(self, visit: Visit, send: Send) -> Send:
+            return send
+
+        def open(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        add_fragment(scope, fragment)
         body = b"<html><body>page</body></html>"
         headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -126,9 +118,9 @@ async def test_a_scoped_fragment_is_rendered_with_the_request_scope_and_headers(
     async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    scope = {**scope_with((b"user-agent", b"Test/1")), "path": "/here"}
-    await run_with_fragments(app, scope, receive, send)
-    assert seen == [scope]
+    scope = scope_with((b"user-agent", b"Test/1"), path="/here")
+    await Pipeline(app, [Half()])(scope, receive, send)
+    assert [v.scope for v in seen] == [scope]
     assert sent[1]["body"] == b"<html><body>page<p>/here Test/1</p></body></html>"
     headers = dict(sent[0]["headers"])
     assert headers[b"content-length"] == str(len(sent[1]["body"])).encode()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
-from antechamber.browsers.middleware import BrowserPolicyMiddleware
-from antechamber.consent.middleware import CookieConsentMiddleware
-from antechamber.html import header_map, inserting_send
+from antechamber.browsers.gate import Gate
+from antechamber.consent.half import ConsentHalf
 from antechamber.preview import PreviewPage, preview_scope
 from antechamber.settings import Settings
+from antechamber.web.pipeline import Half, Pipeline
 
 __all__ = ["Antechamber"]
 
 
-class Antechamber:
+class Antechamber(Pipeline):
     """Both halves of antechamber in front of any ASGI app.
 
         app = Antechamber(app, settings=Settings(secret_key="..."))
@@ -28,36 +28,17 @@ class Antechamber:
 
     def __init__(self, app: ASGIApp, *, settings: Settings | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
-        self.site = app
-        self.gate: BrowserPolicyMiddleware | None = None
-        self.consent: CookieConsentMiddleware | None = None
-        # Other scopes (lifespan, websocket) go through the halves' own __call__; an http request
-        # is looked at by each half's `admit` in turn, and only the site is awaited.
-        if self.settings.consent.enabled:
-            app = self.consent = CookieConsentMiddleware(app, settings=self.settings)
-        if self.settings.browsers.enabled:
-            app = self.gate = BrowserPolicyMiddleware(app, settings=self.settings)
-        self.app = app
+        self.gate = Gate(self.settings) if self.settings.browsers.enabled else None
+        self.consent = ConsentHalf(self.settings) if self.settings.consent.enabled else None
+        halves: list[Half] = [h for h in (self.gate, self.consent) if h is not None]
+        super().__init__(app, halves)
         self.preview_path: str | None = None
         if self.settings.preview:
             # The same gate and consent manager, in front of a sample page instead of the site.
             self.preview_path = f"{self.settings.route_prefix}/preview"
             self.preview = PreviewPage(self.preview_path, self.settings.locales)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        site = self.site
-        if scope["path"] == self.preview_path:
-            site, scope = self.preview, preview_scope(scope)
-        headers = header_map(scope)
-        answer = None if self.gate is None else self.gate.admit(scope, headers)
-        if answer is None and self.consent is not None:
-            answer = self.consent.admit(scope, headers)
-            if answer is None:
-                send = self.consent.wrap_send(scope, send)
-        if answer is not None:
-            await answer(scope, receive, send)
-        else:
-            await site(scope, receive, inserting_send(scope, send))
+    def route(self, scope: Scope) -> tuple[ASGIApp, Scope]:
+        if self.preview_path is not None and scope["path"] == self.preview_path:
+            return self.preview, preview_scope(scope)
+        return self.app, scope

@@ -187,9 +187,16 @@ class Pages:
         """The plain gettext function of a locale (the default locale's for an unknown one)."""
         return self._kit(locale).gettext
 
-    def render(self, name: str, locale: str, /, **context: Any) -> str:
-        """Render template `name` for `locale` with `context` on top of the helpers above."""
+    def render(self, name: str, locale: str, /, *, root: str = "", **context: Any) -> str:
+        """Render template `name` for `locale` with `context` on top of the helpers above.
+        `root`: the app's `root_path`, which `prefix` and `static_url` then start with."""
         template = self.environment.get_template(name)
+        if root:
+            context = {
+                "prefix": root + self.prefix,
+                "static_url": lambda name: root + self.static_url(name),
+                **context,
+            }
         return template.render({**self._kit(locale).base, **context})
 
     def context(self, locale: str) -> Mapping[str, Any]:

@@ -306,11 +306,12 @@ class BrowserSettings(_Section):
         return value
 
     @model_validator(mode="after")
-    def _policy_resolves(self) -> Self:
-        # Resolve the policy now so that a bad query fails at start-up, not per request.
-        from antechamber.browsers.policy import BrowserPolicy
+    def _supported_resolves(self) -> Self:
+        # Checked now so that a bad query fails at start-up, not per request; the policy itself
+        # is built once, by the gate.
+        from antechamber.browsers.supported import check_supported
 
-        BrowserPolicy(
+        check_supported(
             self.supported,
             browserslist_config=self.browserslist_config,
             browserslist_env=self.browserslist_env,

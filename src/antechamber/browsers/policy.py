@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
-from antechamber.browsers.browserslist import ALIASES, browserslist, load_config
+from antechamber.browsers.browserslist import load_config
 from antechamber.browsers.browserslist._data import DESKTOP_NAMES
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import (
@@ -22,6 +22,7 @@ from antechamber.browsers.detect import (
     warm_up,
     with_hints,
 )
+from antechamber.browsers.supported import mapping_minima, resolve_query
 from antechamber.browsers.user_agent import parse_user_agent
 
 if TYPE_CHECKING:
@@ -349,11 +350,8 @@ class BrowserPolicy:
         # query resolved with browserslist's mobileToDesktop option (`and_chr >= 49` admits
         # Chrome for Android 49 and up, not only the one version caniuse lists).
         options: dict[str, Any] = {"path": self._path, "env": self._env, "stats": self._stats}
-        try:
-            selected = browserslist(query, **options)
-            mobile = browserslist(query, **options, mobile_to_desktop=True)
-        except ValueError as error:
-            raise ValueError(f"Invalid supported={query!r}: {error}") from error
+        selected = resolve_query(query, **options)
+        mobile = resolve_query(query, **options, mobile_to_desktop=True)
         minima: dict[str, Version | None] = {}
         for entry in [*selected, *(e for e in mobile if e.partition(" ")[0] in DESKTOP_NAMES)]:
             name, _, version = entry.partition(" ")
@@ -363,48 +361,15 @@ class BrowserPolicy:
             current = minima.get(name)
             if current is None or key < current:
                 minima[name] = key
-        if selected and not minima:
-            raise ValueError(
-                f"Invalid supported={query!r}: it selects no browser, only "
-                f"{', '.join(selected[:3])}{' ...' if len(selected) > 3 else ''}, which the "
-                "browser gate ignores (Node.js versions are not browsers)"
-            )
         return minima
 
     def _mapping_minima(self, mapping: Mapping[str, MinimumVersion]) -> dict[str, Version | None]:
-        minima: dict[str, Version | None] = {}
-        for raw_name, raw_version in mapping.items():
-            name = str(raw_name).strip().lower()
-            name = ALIASES.get(name, name)
-            if name not in self._data:
-                raise ValueError(
-                    f"Invalid supported: unknown browser {raw_name!r} "
-                    f"(expected one of {', '.join(sorted(self._data))} or a browserslist alias)"
-                )
-            minima[name] = _minimum_version(raw_name, raw_version)
-        return minima
+        return mapping_minima(mapping, self._data)
 
     def _lowest(self, names: tuple[str, ...]) -> Version | None:
         found = [self._minimum[n] for n in names if n in self._minimum]
         versions = [v for v in found if v is not None]
         return min(versions) if versions else None
-
-
-def _minimum_version(name: object, value: object) -> Version | None:
-    if value is False:
-        return _BLOCKED
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(
-            f"Invalid supported: {name!r}: {value!r} is not a version (use a version such as "
-            "'17.2', or False to block every version)"
-        )
-    try:
-        return version_key(str(value))
-    except ValueError:
-        raise ValueError(
-            f"Invalid supported: {name!r}: {value!r} is not a version (use a version such as "
-            "'17.2', or False to block every version)"
-        ) from None
 
 
 def _compare(what: str, version: str, minimum: Version | None) -> tuple[Verdict, str]:
@@ -456,41 +421,22 @@ def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
-# BrowserInfo's slots, each set directly: its frozen __init__ sets each through
-# object.__setattr__, which costs twice as much on every cold verdict that is not shared.
-_new_info = object.__new__
-_slot_setters = {f.name: getattr(BrowserInfo, f.name).__set__ for f in fields(BrowserInfo)}
-_set_family = _slot_setters["family"]
-_set_agent = _slot_setters["agent"]
-_set_version = _slot_setters["version"]
-_set_is_bot = _slot_setters["is_bot"]
-_set_is_mobile = _slot_setters["is_mobile"]
-_set_verdict = _slot_setters["verdict"]
-_set_engine = _slot_setters["engine"]
-_set_engine_version = _slot_setters["engine_version"]
-_set_os = _slot_setters["os"]
-_set_os_version = _slot_setters["os_version"]
-_set_is_tablet = _slot_setters["is_tablet"]
-_set_reason = _slot_setters["reason"]
-
-
 def _info(d: Detection | Facts, verdict: Verdict, reason: str) -> BrowserInfo:
-    """`BrowserInfo` with `d`'s fields, `verdict` and `reason`: what its __init__ would make
-    (tested), for half the cost."""
-    info: BrowserInfo = _new_info(BrowserInfo)
-    _set_family(info, d.family)
-    _set_agent(info, d.agent)
-    _set_version(info, d.version)
-    _set_is_bot(info, d.is_bot)
-    _set_is_mobile(info, d.is_mobile)
-    _set_verdict(info, verdict)
-    _set_engine(info, d.engine)
-    _set_engine_version(info, d.engine_version)
-    _set_os(info, d.os)
-    _set_os_version(info, d.os_version)
-    _set_is_tablet(info, d.is_tablet)
-    _set_reason(info, reason)
-    return info
+    """`BrowserInfo` with `d`'s fields, `verdict` and `reason`."""
+    return BrowserInfo(
+        family=d.family,
+        agent=d.agent,
+        version=d.version,
+        is_bot=d.is_bot,
+        is_mobile=d.is_mobile,
+        verdict=verdict,
+        engine=d.engine,
+        engine_version=d.engine_version,
+        os=d.os,
+        os_version=d.os_version,
+        is_tablet=d.is_tablet,
+        reason=reason,
+    )
 
 
 def _text(value: object) -> str:

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Cookie, Partner, Settings
+from antechamber.web.request import SCOPE_KEY, Visit
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
@@ -59,9 +60,6 @@ DEFAULT_CATEGORY_TEXTS = (
     N_("Social media"),
     N_("Let you share content on social networks and show you content from them."),
 )
-
-# Where the middleware leaves itself on the scope, for `banner_html` in the app's templates.
-SCOPE_KEY = "antechamber.consent"
 
 _NEXT = "\x00antechamber-next\x00"
 _NEXT_QUERY = "\x00antechamber-next-query\x00"
@@ -120,12 +118,14 @@ class ConsentPages:
 
     # -- the banner -------------------------------------------------------------------------------
 
-    def fragment(self, state: ConsentState, locale: str, next_path: str) -> str:
+    def fragment(self, state: ConsentState, locale: str, next_path: str, root: str = "") -> str:
         """The markup inserted into a page: the banner for an undecided visitor, and always the
-        "Cookie settings" link (hidden while the banner shows)."""
+        "Cookie settings" link (hidden while the banner shows). `root`: the app's `root_path`,
+        which the banner's URLs start with."""
         # The settings fix the keys and their order, so the values alone tell states apart.
         key = (
             locale,
+            root,
             state.decided,
             state.gpc,
             *state.categories.values(),
@@ -137,8 +137,9 @@ class ConsentPages:
             return joined
         pieces = self._fragments.get(key)
         if pieces is None:
+            prefix = root + self.prefix
             data = {
-                "prefix": self.prefix,
+                "prefix": prefix,
                 "decided": state.decided,
                 "categories": dict(state.categories),
                 "partners": dict(state.partners),
@@ -157,6 +158,7 @@ class ConsentPages:
                 data_json=Markup(_json_for_script(data)),  # noqa: S704 - escaped for <script>
                 next=_NEXT,
                 next_query=_NEXT_QUERY,
+                root=root,
             )
             # Split once at the placeholders: per request the page's path is only joined in.
             pieces = re.split(f"({_NEXT}|{_NEXT_QUERY})", template)
@@ -195,7 +197,13 @@ class ConsentPages:
     # -- the preferences page ---------------------------------------------------------------------
 
     def preferences(
-        self, state: ConsentState, locale: str, next_path: str, *, saved: bool = False
+        self,
+        state: ConsentState,
+        locale: str,
+        next_path: str,
+        *,
+        saved: bool = False,
+        root: str = "",
     ) -> str:
         decided_on = ""
         if state.decided_at is not None:
@@ -203,6 +211,7 @@ class ConsentPages:
         return self.pages.render(
             "consent/preferences.html",
             locale,
+            root=root,
             state=state,
             saved=saved,
             decided_on=decided_on,
@@ -272,11 +281,10 @@ def banner_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
 
     Empty markup when `CookieConsentMiddleware` did not handle this request.
     """
-    scope = _scope_of(request_or_scope)
-    middleware = scope.get(SCOPE_KEY)
-    if middleware is None:
+    visit = _scope_of(request_or_scope).get(SCOPE_KEY)
+    if not isinstance(visit, Visit) or visit.banner is None:
         return Markup("")
-    return Markup(middleware.render_fragment(scope))  # noqa: S704 - rendered with autoescape
+    return Markup(visit.banner(visit))  # noqa: S704 - rendered with autoescape
 
 
 def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> Markup:
@@ -284,10 +292,7 @@ def consent_head_html(request_or_scope: HTTPConnection | Mapping[str, Any]) -> M
 
     Put it in `<head>` before any Google tag: a default must precede the tags it governs.
     """
-    scope = _scope_of(request_or_scope)
-    middleware = scope.get(SCOPE_KEY)
-    if middleware is None or not middleware.settings.consent.google_consent_mode:
+    visit = _scope_of(request_or_scope).get(SCOPE_KEY)
+    if not isinstance(visit, Visit) or visit.consent_head is None:
         return Markup("")
-    return Markup(  # noqa: S704 - a fixed URL
-        f'<script src="{html.escape(middleware.settings.route_prefix)}/gcm.js"></script>'
-    )
+    return Markup(visit.consent_head(visit))  # noqa: S704 - a fixed URL, escaped

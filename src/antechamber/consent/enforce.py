@@ -8,16 +8,21 @@ forgot to declare a strictly necessary one. Required categories are never enforc
 
 from __future__ import annotations
 
+import functools
+import ipaddress
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from publicsuffixlist import PublicSuffixList
+
 from antechamber.consent.state import ConsentState
 from antechamber.settings import ConsentSettings
 
-__all__ = ["CookieMatcher", "CookieRules", "deletion_headers", "is_deletion"]
+__all__ = ["CookieMatcher", "CookieRules", "deletion_domains", "deletion_headers", "is_deletion"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,23 +94,94 @@ class CookieRules:
         return kept, removed
 
 
-def is_deletion(set_cookie: str) -> bool:
-    """Whether a Set-Cookie value removes its cookie (Max-Age <= 0 or an Expires in the past)."""
+def is_deletion(set_cookie: str, now: float | None = None) -> bool:
+    """Whether a Set-Cookie value removes its cookie, read as browsers read it (RFC 6265bis 5.6).
+
+    The last valid `Max-Age` counts, and wins over any `Expires`: `Max-Age` <= 0 deletes. Only
+    without one does the last valid `Expires` count: a date at or before `now` (seconds since
+    the epoch; the current time if None) deletes. A `Max-Age` that is not an integer is
+    ignored, as is an `Expires` that is not a date. So `Expires=<1970>; Max-Age=31536000`
+    keeps the cookie for a year, and so does `Max-Age=0; Max-Age=31536000`.
+    """
+    max_age: int | None = None
+    expires: float | None = None
     for attribute in set_cookie.split(";")[1:]:
         key, _, value = attribute.partition("=")
         key = key.strip().lower()
         value = value.strip()
         if key == "max-age":
+            if _MAX_AGE.fullmatch(value):
+                max_age = int(value)
+        elif key == "expires":
             try:
-                return int(value) <= 0
-            except ValueError:
-                return False  # browsers ignore a broken Max-Age; so do we
-        if key == "expires":
-            try:
-                return parsedate_to_datetime(value).timestamp() <= time.time()
+                expires = parsedate_to_datetime(value).timestamp()
             except (TypeError, ValueError, IndexError, OverflowError):
-                continue
+                continue  # not a date: ignored
+    if max_age is not None:
+        return max_age <= 0
+    if expires is not None:
+        return expires <= (time.time() if now is None else now)
     return False
+
+
+_MAX_AGE = re.compile(r"-?[0-9]+")
+
+
+def deletion_domains(host: str) -> list[str]:
+    """The `Domain` values a cookie visible to `host` may have been set with: the host and each
+    parent domain down to its registrable domain (`www.shop.example.co.uk` -> itself,
+    `shop.example.co.uk`, `example.co.uk`), from the Public Suffix List that the
+    `publicsuffixlist` package ships (read once, no network).
+
+    `host` is a Host header: a port, a trailing dot and upper case are dropped, an
+    internationalised name is turned into its IDNA (xn--) form. IP addresses, `localhost`,
+    single-label names, hosts that are themselves a public suffix (an app served at
+    `github.io`) and anything unreadable get `[]`: a browser accepts no `Domain` there, so
+    only a host-only deletion (no `Domain` attribute) can reach their cookies.
+    """
+    name = _host_name(host)
+    if name is None:
+        return []
+    registrable = _public_suffixes().privatesuffix(name)
+    if registrable is None or not (name == registrable or name.endswith("." + registrable)):
+        return []
+    labels = name.split(".")
+    depth = len(registrable.split("."))
+    return [".".join(labels[i:]) for i in range(len(labels) - depth + 1)]
+
+
+def _host_name(host: str) -> str | None:
+    """A Host header's name, lower-case ASCII; None for an IP address or anything unreadable."""
+    host = host.strip()
+    if not host or host.startswith("["):
+        return None  # an IPv6 literal
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.rstrip(".").lower()
+    if not name.isascii():
+        try:
+            name = name.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return None
+    if not _HOST_NAME.fullmatch(name) or "." not in name:
+        return None
+    return name
+
+
+_HOST_NAME = re.compile(
+    r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*"
+)
+
+
+@functools.cache
+def _public_suffixes() -> PublicSuffixList:
+    """The list, parsed once, on first use (about ten thousand rules)."""
+    return PublicSuffixList()
 
 
 def request_cookie_names(cookie_header: str) -> list[str]:

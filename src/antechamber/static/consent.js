@@ -9,6 +9,10 @@
 (function () {
   "use strict";
 
+  // The page's CSP nonce, when antechamber put one on this script: activated scripts carry it
+  // too (read from the property, as browsers hide the attribute once the page is parsed).
+  var self = document.currentScript;
+  var nonce = (self && (self.nonce || self.getAttribute("nonce"))) || "";
   var dataNode = document.getElementById("antechamber-consent-data");
   if (!dataNode) return;
   var state;
@@ -37,9 +41,11 @@
       old.setAttribute("data-consent-activated", "");
       var script = document.createElement("script");
       Array.prototype.forEach.call(old.attributes, function (attr) {
-        if (attr.name === "type" || attr.name.indexOf("data-consent") === 0) return;
+        if (attr.name === "type" || attr.name === "nonce") return;
+        if (attr.name.indexOf("data-consent") === 0) return;
         script.setAttribute(attr.name, attr.value);
       });
+      if (old.nonce || nonce) script.nonce = old.nonce || nonce;
       var type = old.getAttribute("data-type");
       if (type) script.setAttribute("type", type);
       // Keep document order among activated external scripts, as the page wrote them.

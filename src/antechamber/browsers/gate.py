@@ -1,0 +1,248 @@
+"""`Gate`: the browser half of antechamber: the verdict on each request, and what follows from
+it (the upgrade page, a notice on the page, the gate's own endpoints)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import replace
+from functools import partial
+from typing import Any, Final
+from urllib.parse import quote
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.types import ASGIApp, Send
+
+from antechamber.assets import serve_static
+from antechamber.browsers.endpoints import CONTINUE_COOKIE, NOTICE_COOKIE, GateEndpoints, label
+from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
+from antechamber.pages import Pages
+from antechamber.settings import Settings
+from antechamber.web.cache import BoundedCache
+from antechamber.web.request import Visit
+from antechamber.web.rewrite import Fragment
+
+__all__ = ["CONTINUE_COOKIE", "CONTINUE_SALT", "NOTICE_COOKIE", "Gate", "LazyUserAgent"]
+
+logger = logging.getLogger("antechamber.browsers")
+
+CONTINUE_SALT: Final = "antechamber.continue"
+# The notice depends on the browser, the language and the dismissal cookie: a cache keyed on
+# less would serve one visitor's notice (or its absence) to another.
+NOTICE_VARY: Final = ("User-Agent", "Sec-CH-UA", "Accept-Language", "Cookie")
+_NAVIGATE: Final = ("GET", "HEAD")
+
+_warned_no_key = False
+
+
+class LazyUserAgent:
+    """`request.state.user_agent`: the `user_agents.UserAgent`, parsed on first attribute access.
+
+    It forwards every attribute (`is_mobile`, `os`, `browser` ...) and passes
+    `isinstance(x, UserAgent)`, so apps use it as the real object; a request that never reads it
+    pays for nothing but this small object.
+    """
+
+    __slots__ = ("_policy", "_ua", "_value")
+
+    def __init__(self, policy: BrowserPolicy, user_agent: str) -> None:
+        self._policy = policy
+        self._ua = user_agent
+        self._value: Any = None
+
+    def _get(self) -> Any:
+        if self._value is None:
+            self._value = self._policy.user_agent(self._ua)
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._get())
+
+    def __str__(self) -> str:
+        return str(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+class Gate:
+    """The browser half: `admit` judges the browser, answers with the upgrade page or the gate's
+    endpoints, or lets the request through with a notice registered for its page."""
+
+    def __init__(self, settings: Settings) -> None:
+        global _warned_no_key
+        self.settings = settings
+        browsers = self.browsers = settings.browsers
+        self.policy = BrowserPolicy(
+            browsers.supported,
+            unknown=browsers.unknown,
+            cache_size=max(1, browsers.cache_size),
+            browserslist_config=browsers.browserslist_config,
+            browserslist_env=browsers.browserslist_env,
+            browserslist_stats=browsers.browserslist_stats,
+        )
+        self.pages = Pages(settings)
+        self.prefix = settings.route_prefix
+        exempt = [p.rstrip("/") for p in browsers.exempt_paths]
+        # Whole segments: "/static" exempts "/static" and "/static/x", not "/staticky"; an
+        # exempt path "/" (stripped to "") exempts everything.
+        self.exempt_all = "" in exempt
+        self.exempt_paths = frozenset(exempt)
+        self.exempt_prefixes = tuple(p + "/" for p in exempt if p)
+        keys = settings.secret_keys
+        if not keys:
+            keys = [secrets.token_urlsafe(32)]
+            if not _warned_no_key:
+                _warned_no_key = True
+                logger.warning(
+                    "antechamber: no secret_key is set; 'continue anyway' cookies are signed with "
+                    "a random key and stop working when the process restarts"
+                )
+        # itsdangerous signs with the last key and verifies with all; ours signs with the first.
+        self.signer = URLSafeTimedSerializer(list(reversed(keys)), salt=CONTINUE_SALT)
+        self.notices = browsers.mode == "warn" or browsers.mobile_notice
+        self.endpoints = GateEndpoints(self)
+        self.accepts_html: BoundedCache[str, bool] = BoundedCache(256)
+        self.routes = {
+            f"{self.prefix}/continue": self.endpoints.continue_anyway,
+            f"{self.prefix}/notice": self.endpoints.dismiss,
+            f"{self.prefix}/upgrade": self.endpoints.upgrade_info,
+        }
+
+    def admit(self, visit: Visit) -> ASGIApp | None:
+        """Sets `request.state.browser` and `request.state.user_agent`; None lets the request
+        through, else the ASGI app that answers it (the upgrade page, one of the gate's routes)."""
+        user_agent = visit.headers.get("user-agent", "")
+        info = self.policy.inspect(user_agent, visit.headers)
+        visit.state["user_agent"] = LazyUserAgent(self.policy, user_agent)
+        path = visit.path
+        own = path == self.prefix or path.startswith(self.prefix + "/")
+        if own or self._is_exempt(path):
+            visit.state["browser"] = replace(info, verdict="exempt")
+            if not own:
+                return None
+            if path.startswith(f"{self.prefix}/static/"):
+                return partial(serve_static, path[len(self.prefix) + 8 :])
+            route = self.routes.get(path)
+            # None: the consent half's routes, further in.
+            return None if route is None else partial(route, info=info)
+        visit.state["browser"] = info
+        blocked = self.policy.blocks(info)
+        if not (blocked or self.notices) or not self._is_navigation(visit):
+            return None  # what follows is for pages: an upgrade page, or a notice on one
+        if blocked:
+            self._log(info, visit)
+            if self.browsers.mode == "block" and not self._continued(visit):
+                return partial(self.endpoints.upgrade_page, info=info, gated=True)
+        if self.notices:
+            self._add_notice(visit, info, warn=blocked and self.browsers.mode == "warn")
+        return None
+
+    def wrap_send(self, visit: Visit, send: Send) -> Send:
+        return send
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def _is_exempt(self, path: str) -> bool:
+        return self.exempt_all or path in self.exempt_paths or path.startswith(self.exempt_prefixes)
+
+    def _continued(self, visit: Visit) -> bool:
+        token = visit.cookie(CONTINUE_COOKIE)
+        if not self.browsers.allow_continue or not token:
+            return False
+        try:
+            self.signer.loads(token, max_age=self.browsers.continue_max_age)
+        except BadData:
+            return False  # forged, expired or signed with a retired key: not continued
+        return True
+
+    def _log(self, info: BrowserInfo, visit: Visit) -> None:
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "%s browser %r %r on %r (%s) %s %r: %s",
+                info.verdict,
+                info.family,
+                info.version,
+                info.os,
+                info.reason,
+                visit.method,
+                visit.path[:200],
+                {"block": "upgrade page", "warn": "notice", "report": "reported"}[
+                    self.browsers.mode
+                ],
+            )
+
+    def _is_navigation(self, visit: Visit) -> bool:
+        """A GET/HEAD for a page: what Fetch Metadata says, else an Accept that admits HTML."""
+        if visit.method not in _NAVIGATE:
+            return False
+        mode = visit.headers.get("sec-fetch-mode")
+        dest = visit.headers.get("sec-fetch-dest")
+        if mode is not None or dest is not None:
+            return mode == "navigate" or dest == "document"
+        if visit.headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+            return False
+        accept = visit.headers.get("accept")
+        return accept is not None and self.accepts_html.get_or(accept, _accepts_html)
+
+    def _add_notice(self, visit: Visit, info: BrowserInfo, *, warn: bool) -> None:
+        dismissed = set((visit.cookie(NOTICE_COOKIE) or "").split("."))
+        kind = ""
+        if warn and "warn" not in dismissed:
+            kind = "warn"
+        elif (
+            self.browsers.mobile_notice
+            and info.is_mobile
+            and not info.is_tablet
+            and "mobile" not in dismissed
+        ):
+            kind = "mobile"
+
+        def render(visit: Visit) -> str:
+            if not kind:
+                return ""
+            locale = self.pages.negotiate(visit.headers.get("accept-language"))
+            base = visit.root_path + self.prefix
+            back = visit.current
+            return self.pages.render(
+                "notice.html",
+                locale,
+                root=visit.root_path,
+                kind=kind,
+                browser=info,
+                browser_label=label(info),
+                next=back,
+                dismiss_url=f"{base}/notice",
+                upgrade_url=f"{base}/upgrade?next={quote(back, safe='/')}",
+            )
+
+        # Registered even when there is nothing to show, for the Vary it adds to the page.
+        visit.add_fragment(Fragment(render, NOTICE_VARY))
+
+
+def _accepts_html(accept: str) -> bool:
+    # Old browsers send no Fetch Metadata; IE 8 navigates with "image/jpeg, ..., */*".
+    ranges: dict[str, float] = {}
+    for entry in accept[:2048].split(",")[:64]:
+        media, _, params = entry.partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.setdefault(media.strip().lower(), quality)
+    for media in ("text/html", "application/xhtml+xml", "text/*", "*/*"):
+        if media in ranges:
+            return ranges[media] > 0
+    return False

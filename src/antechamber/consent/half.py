@@ -1,0 +1,193 @@
+"""`ConsentHalf`: the consent half of antechamber: the visitor's state on each request, the
+banner on its page, and the cookies it refused kept off and deleted."""
+
+from __future__ import annotations
+
+import functools
+import html
+import time
+from collections.abc import Awaitable, Callable
+
+from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Send
+
+from antechamber.assets import serve_static
+from antechamber.consent.banner import ConsentPages
+from antechamber.consent.enforce import (
+    CookieMatcher,
+    CookieRules,
+    deletion_domains,
+    deletion_headers,
+)
+from antechamber.consent.records import ConsentStore, open_store
+from antechamber.consent.state import ConsentCodec, ConsentState, StoredChoice
+from antechamber.pages import Pages
+from antechamber.settings import Settings
+from antechamber.web.cache import BoundedCache
+from antechamber.web.forms import set_cookie
+from antechamber.web.headers import add_vary, lower_names
+from antechamber.web.request import Visit
+from antechamber.web.rewrite import Fragment
+
+__all__ = ["ConsentHalf"]
+
+
+class ConsentHalf:
+    """Reads the signed consent cookie into `request.state.consent`, registers the banner
+    (`banner="inject"`), removes `Set-Cookie` lines the visitor has not consented to and deletes
+    refused cookies the request carries, in any response. Its endpoints: `ConsentEndpoints`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.time,
+        store: ConsentStore | None = None,
+    ) -> None:
+        from antechamber.consent.endpoints import ConsentEndpoints
+
+        self.settings = settings
+        consent = self.consent = settings.consent
+        self.clock = clock
+        self.codec = ConsentCodec(consent, settings.secret_keys, clock=clock)
+        self.rules = CookieRules(consent)
+        self.enforce = consent.enforce_cookies and bool(self.rules.patterns)
+        self.pages = Pages(settings)
+        self.views = ConsentPages(settings, self.pages, self.codec.undecided[False])
+        self.store = (
+            store
+            if store is not None
+            else open_store(consent.log, retention_days=consent.retention_days)
+        )
+        self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if consent.honor_gpc else ()))
+        self.fragment = (
+            Fragment(self.render, vary=self.vary) if consent.banner == "inject" else None
+        )
+        self.prefix = settings.route_prefix
+        self.delete_paths = list(dict.fromkeys(consent.delete_paths or [consent.path]))
+        self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
+        self.endpoints = ConsentEndpoints(self)
+        self.routes = {
+            self.prefix + "/consent": self.endpoints.consent,
+            self.prefix + "/preferences": self.endpoints.preferences,
+            self.prefix + "/gcm.js": self.endpoints.gcm,
+        }
+
+    def admit(self, visit: Visit) -> ASGIApp | None:
+        """Sets `request.state.consent`; None lets the request through, else the endpoint that
+        answers it."""
+        path = visit.path
+        if path.startswith(self.prefix + "/"):
+            handler = self.routes.get(path)
+            if handler is not None:
+                return handler
+            if path.startswith(self.prefix + "/static/"):
+                return functools.partial(serve_static, path[len(self.prefix) + 8 :])
+        state, _ = self.read(visit)
+        visit.state["consent"] = state
+        visit.banner = self.render
+        if self.consent.google_consent_mode:
+            visit.consent_head = self.head
+        if self.fragment is not None:
+            visit.add_fragment(self.fragment)
+        return None
+
+    def read(self, visit: Visit) -> tuple[ConsentState, StoredChoice | None]:
+        """The visitor's state, and the choice it comes from (None: undecided)."""
+        values = visit.cookies.get(self.consent.cookie_name, [])
+        # Two consent cookies (another path, or one tossed in from a sibling domain): we cannot
+        # tell which is ours, so neither counts.
+        value = values[0].encode("latin-1") if len(values) == 1 else None
+        return self.codec.read(value, self.gpc(visit))
+
+    def gpc(self, visit: Visit) -> bool:
+        """Whether this request carries Global Privacy Control and the site honours it."""
+        return self.consent.honor_gpc and visit.headers.get("sec-gpc", "").strip() == "1"
+
+    def refused(self, state: ConsentState) -> CookieMatcher:
+        """The cookies `state` does not allow, kept per state object (the codec hands out the
+        same ones; the state is held in the entry, so its id is not reused)."""
+        entry = self.matchers.get(id(state))
+        if entry is None or entry[0] is not state:
+            entry = self.matchers.put(id(state), (state, self.rules.refused(state)))
+        return entry[1]
+
+    def deletions(self, visit: Visit, state: ConsentState) -> list[tuple[bytes, bytes]]:
+        """Set-Cookie lines deleting the refused cookies this request carries: under every
+        configured path, on the host, each parent domain down to the registrable one, and the
+        configured `delete_domains`."""
+        if not self.enforce:
+            return []
+        matcher = self.refused(state)
+        names = [
+            name
+            for name in visit.cookies
+            if name != self.consent.cookie_name and matcher.matches(name)
+        ]
+        if not names:
+            return []
+        host = visit.headers.get("host", "")
+        extra = self.consent.delete_domains
+        domains = [None, *dict.fromkeys([*deletion_domains(host), *extra])]
+        return deletion_headers(
+            names, paths=self.delete_paths, domains=domains, secure=self.secure(visit)
+        )
+
+    def secure(self, visit: Visit) -> bool:
+        https_only = self.consent.https_only
+        return https_only if https_only is not None else visit.secure
+
+    def set_consent_cookie(self, response: Response, value: str, secure: bool) -> None:
+        consent = self.consent
+        set_cookie(
+            response,
+            consent.cookie_name,
+            value,
+            max_age=consent.max_age,
+            secure=secure,
+            path=consent.path,
+            domain=consent.domain,
+            same_site=consent.same_site,
+        )
+
+    def wrap_send(self, visit: Visit, send: Send) -> Send:
+        """`send`, keeping refused cookies out of the response and deleting carried ones."""
+        state = visit.state.get("consent")
+        if not self.enforce or not isinstance(state, ConsentState):
+            return send
+        matcher = self.refused(state)
+        if not matcher:
+            return send
+
+        async def enforcing_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message}
+                raw = lower_names(message).raw
+                kept, removed = self.rules.filter_set_cookie(raw, matcher)
+                deletions = self.deletions(visit, state)
+                if removed or deletions:
+                    message["headers"] = kept + deletions
+                    add_vary(MutableHeaders(scope=message), "Cookie")
+            await send(message)
+
+        return enforcing_send
+
+    def open(self) -> Awaitable[None] | None:
+        return None if self.store is None else self.store.open()
+
+    def close(self) -> Awaitable[None] | None:
+        return None if self.store is None else self.store.close()
+
+    def head(self, visit: Visit) -> str:
+        """The `<script src>` setting Consent Mode's defaults, for the page's `<head>`."""
+        return f'<script src="{html.escape(visit.root_path + self.prefix)}/gcm.js"></script>'
+
+    def render(self, visit: Visit) -> str:
+        """The banner markup for this request (what `banner_html` returns)."""
+        state = visit.state.get("consent")
+        if not isinstance(state, ConsentState):
+            state, _ = self.read(visit)
+        accept_language = visit.headers.get("accept-language")
+        locale = self.pages.negotiate(accept_language)
+        return self.views.fragment(state, locale, visit.current, visit.root_path)

@@ -1,0 +1,90 @@
+"""`Pipeline`: the one `__call__` behind `BrowserPolicyMiddleware`, `CookieConsentMiddleware`
+and `Antechamber`.
+
+Each half is a `Half`: `admit(visit)` looks at a request (returning an ASGI app answers it
+instead of the site: the upgrade page, an endpoint), `wrap_send(visit, send)` changes what the
+site sends (consent's Set-Cookie enforcement), `open()` and `close()` run at start-up and
+shutdown. A pipeline admits the
+request through its halves in order, wraps `send` in each, then in the response rewriting (once,
+in the outermost antechamber layer), and calls the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Sequence
+from typing import Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from antechamber.web.request import Visit
+from antechamber.web.rewrite import rewriting_send
+from antechamber.web.validators import prepare_conditionals
+
+__all__ = ["Half", "Pipeline"]
+
+
+class Half(Protocol):
+    """What a pipeline asks of each half of antechamber."""
+
+    def admit(self, visit: Visit) -> ASGIApp | None: ...
+
+    def wrap_send(self, visit: Visit, send: Send) -> Send: ...
+
+    def open(self) -> Awaitable[None] | None:
+        """At start-up (`lifespan.startup.complete`); may return an awaitable."""
+
+    def close(self) -> Awaitable[None] | None:
+        """At shutdown (`lifespan.shutdown.complete`); may return an awaitable."""
+
+
+class Pipeline:
+    """Halves in front of an ASGI app; only `http` requests are looked at."""
+
+    def __init__(self, app: ASGIApp, halves: Sequence[Half]) -> None:
+        self.app = app
+        self.halves = tuple(halves)
+
+    def route(self, scope: Scope) -> tuple[ASGIApp, Scope]:
+        """The app a request goes to, and its scope (the site's, unless overridden)."""
+        return self.app, scope
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                send = self._lifespan_send(send)
+            await self.app(scope, receive, send)
+            return
+        app, scope = self.route(scope)
+        visit = Visit.of(scope)
+        for half in self.halves:
+            answer = half.admit(visit)
+            if answer is not None:
+                await answer(scope, receive, send)
+                return
+        for half in reversed(self.halves):
+            send = half.wrap_send(visit, send)
+        if not visit.rewriting:
+            visit.rewriting = True
+            send = rewriting_send(visit, send)
+        headers = visit.headers
+        conditional = (
+            "if-none-match" in headers or "if-modified-since" in headers or "if-range" in headers
+        )
+        if conditional and visit.fragments and visit.is_page_request:
+            # A conditional request must not revalidate a copy made for another variant.
+            scope["headers"], visit.variant_matched = prepare_conditionals(
+                visit.raw_headers, visit.headers, visit.variant_tag()
+            )
+        await app(scope, receive, send)
+
+    def _lifespan_send(self, send: Send) -> Send:
+        async def lifespan_send(message: Message) -> None:
+            kind = message["type"]
+            if kind in ("lifespan.startup.complete", "lifespan.shutdown.complete"):
+                for half in self.halves:
+                    done = half.open() if kind == "lifespan.startup.complete" else half.close()
+                    if done is not None:
+                        await done
+            await send(message)
+
+        return lifespan_send

@@ -1,0 +1,175 @@
+"""`Visit`: one http request as every part of antechamber reads it, and what they leave on it.
+
+Built once per request by the outermost antechamber layer (`Visit.of(scope)`) and kept on the
+scope under one key, so that a layer mounted further in reads the same object. Headers are
+decoded once, cookies parsed once, the path is taken without `root_path`: one implementation of
+each, used by both halves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from starlette.types import Scope
+
+from antechamber.security import safe_next
+from antechamber.web.validators import variant_tag
+
+if TYPE_CHECKING:
+    from antechamber.web.rewrite import Fragment
+    from antechamber.web.scan import ElementHook
+
+__all__ = ["SCOPE_KEY", "Visit", "read_headers"]
+
+SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
+# Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
+_PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
+
+
+def read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """A request's headers by lower-case name, as text (latin-1): the first of a repeated
+    header, `Cookie` lines joined with "; "."""
+    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
+    # ASGI servers send lower-case names, once each: then one comprehension is all it takes
+    # (a plain dict: both halves' dozen lookups per request stay in C; asgi warm-path figure).
+    if len(headers) == len(raw) and b"".join([name for name, _ in raw]).islower():
+        return headers
+    headers = {}
+    for raw_name, raw_value in raw:
+        name = bytes(raw_name).decode("latin-1").lower()
+        value = bytes(raw_value).decode("latin-1")
+        if name not in headers:
+            headers[name] = value
+        elif name == "cookie":
+            headers[name] += "; " + value
+    return headers
+
+
+@dataclass(eq=False)
+class Visit:
+    """A request, read once; and what the halves found out about it.
+
+    `headers`: lower-case names, latin-1 text, the first of a repeated header, `Cookie` lines
+    joined with "; ". `path`: the path within the app (without `root_path`). `fragments`: the
+    markup registered for the page (notices, the banner), inserted by the outermost layer.
+    `banner`: how the app's templates render the consent banner (`banner_html`), when the
+    consent half runs (`consent_head`: its Consent Mode script tag). `state`: the request's
+    `scope["state"]`, where `browser` and `consent` go for the app.
+    """
+
+    scope: Scope
+    headers: dict[str, str]
+    path: str
+    root_path: str
+    state: dict[str, Any]
+    fragments: list[Fragment] = field(default_factory=list)
+    banner: Callable[[Visit], str] | None = None  # the consent banner, for `banner_html`
+    consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
+    rewriting: bool = False  # an outer layer rewrites this response
+    # Element rewriters for the page (embeds): shown each `<iframe>` and `<script src>` in
+    # markup; what one returns replaces the element (`antechamber.web.scan.ElementHook`).
+    element_hooks: list[ElementHook] = field(default_factory=list)
+    variant_matched: bool = False  # If-None-Match named the current variant
+    # The fragments rendered: how many there were then, and their markup.
+    markup: tuple[int, str] | None = None
+    raw_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # as sent
+    _cookies: dict[str, list[str]] | None = field(default=None, repr=False)
+
+    def add_fragment(self, fragment: Fragment) -> None:
+        """Register markup for the page (rendered only if the response is a page)."""
+        self.fragments.append(fragment)
+
+    def rendered(self) -> str:
+        """The fragments' markup, joined in the order registered (rendered once)."""
+        if self.markup is None or self.markup[0] != len(self.fragments):
+            self.markup = (len(self.fragments), "".join(f.render(self) for f in self.fragments))
+        return self.markup[1]
+
+    def variant_tag(self) -> str:
+        """A tag naming what the page gets inserted, for its `ETag`."""
+        return variant_tag(self.rendered())
+
+    @classmethod
+    def of(cls, scope: Scope) -> Visit:
+        """The request's Visit: the one an outer layer made, or a new one."""
+        outer = scope.get(SCOPE_KEY)
+        if isinstance(outer, Visit) and outer.scope is scope:
+            return outer
+        raw = list(scope.get("headers") or ())
+        scope["headers"] = raw  # any iterable will do for ASGI; a one-pass one is kept
+        headers = read_headers(raw)
+        path: str = scope.get("path") or "/"
+        root: str = scope.get("root_path") or ""
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        visit = cls(scope, headers, path, root, state, raw_headers=raw)
+        if isinstance(outer, Visit):  # a copy of the scope, made by a layer in between
+            visit.fragments, visit.rewriting = outer.fragments, outer.rewriting
+            visit.element_hooks = outer.element_hooks
+        scope[SCOPE_KEY] = visit
+        return visit
+
+    @property
+    def method(self) -> str:
+        method: str = self.scope.get("method", "GET")
+        return method
+
+    @property
+    def secure(self) -> bool:
+        return self.scope.get("scheme") in ("https", "wss")
+
+    @property
+    def cookies(self) -> dict[str, list[str]]:
+        """Every cookie the request carries, by name, each value as sent (quotes stripped);
+        parsed once, when first read."""
+        found = self._cookies
+        if found is not None:
+            return found
+        found = self._cookies = {}
+        for part in self.headers.get("cookie", "").split(";"):
+            name, sep, value = part.partition("=")
+            name = name.strip()
+            if name and sep:
+                found.setdefault(name, []).append(value.strip().strip('"'))
+        return found
+
+    def cookie(self, name: str) -> str | None:
+        """The value of cookie `name` (the first, if sent twice), or None."""
+        values = self.cookies.get(name)
+        return values[0] if values else None
+
+    @property
+    def current(self) -> str:
+        """This page's path and query (with `root_path`), percent-encoded: where to come back to."""
+        path: str = self.scope.get("path") or "/"
+        query = self.scope.get("query_string", b"")
+        if not query and _PLAIN_PATH.match(path):
+            return path
+        back = quote(path, safe="/%:@!$&'()*+,;=-._~")
+        if query:
+            back += "?" + bytes(query).decode("latin-1")
+        return safe_next(back)
+
+    @property
+    def is_page_request(self) -> bool:
+        """Whether the response answers a top-level page navigation: the only kind rewritten.
+
+        Not one: a script's request (htmx's `HX-Request`, XHR's `X-Requested-With`, `fetch()`'s
+        `Sec-Fetch-Dest: empty`, any destination but a document). Frames (`Sec-Fetch-Dest:
+        iframe`) are pages too, but get no banner or notice: one per window is enough, and a
+        framed banner invites clickjacked consent.
+        """
+        headers = self.headers
+        if "hx-request" in headers:
+            return False
+        if headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+            return False
+        dest = headers.get("sec-fetch-dest")
+        return dest is None or dest.strip().lower() == "document"
