@@ -134,6 +134,13 @@ def first_chunk_out(insert_stream: Callable[[bytes], bytes]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lolhtml-path", help="a site-packages directory holding python-lolhtml")
+    parser.add_argument(
+        "--calls",
+        type=int,
+        help="only call one contender's insertion this many times on the whole page (for "
+        "callgrind: instructions of --calls 11 less those of --calls 1, divided by 10)",
+    )
+    parser.add_argument("--only", choices=["scanner", "lolhtml"], default="scanner")
     args = parser.parse_args()
     if args.lolhtml_path:
         sys.path.append(args.lolhtml_path)
@@ -142,6 +149,12 @@ def main() -> None:
     if lol is not None:
         contenders["lol-html (python-lolhtml)"] = lol
     page = news_page()
+    if args.calls is not None:
+        insert = scanner_insert if args.only == "scanner" else lol
+        assert insert is not None, "python-lolhtml is not importable"
+        for _ in range(args.calls):
+            insert([page])
+        return
     print(f"page: {len(page)} bytes, {page.count(b'<')} tags")
     for name, insert in contenders.items():
         print(f"\n{name}")

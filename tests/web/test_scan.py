@@ -304,3 +304,35 @@ def test_parse_attributes_decodes_references_as_an_attribute() -> None:
         "data-x": "&notit; ¬ ¬ €",
         "&": "y",
     }
+
+
+def gate(element: Element) -> bytes | None:
+    if element.name == "script" and "src" in element.attributes:
+        return b'<script type="text/plain" data-consent="x">'
+    return b"<div>placeholder</div>" if element.name == "iframe" else None
+
+
+def hooked(chunks: list[bytes]) -> bytes:
+    scanner = Scanner(b"\x01", hook=gate)
+    return b"".join(scanner.feed(c, i < len(chunks) - 1) for i, c in enumerate(chunks))
+
+
+def test_a_script_start_tag_is_replaced_and_its_content_kept() -> None:
+    page = b'<body><script src="https://connect.facebook.net/sdk.js" async>init()</script></body>'
+    assert hooked([page]) == (
+        b'<body><script type="text/plain" data-consent="x">init()</script>\x01</body>'
+    )
+
+
+def test_an_iframe_unfinished_at_the_end_is_still_seen() -> None:
+    assert hooked([b"<body><iframe src=x>", b"never closed"]) == b"<body><div>placeholder</div>\x01"
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=markup, cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6))
+def test_with_a_hook_any_split_gives_the_whole_answer(document: bytes, cuts: list[int]) -> None:
+    points = sorted({min(c, len(document)) for c in cuts})
+    chunks = [document[a:b] for a, b in zip([0, *points], [*points, len(document)], strict=True)]
+    expected = hooked([document])
+    assert expected.count(b"\x01") == 1
+    assert hooked(chunks) == expected
