@@ -172,6 +172,17 @@ class EmbedGuard:
         return tuple(sorted(rules, key=lambda rule: -len(rule.prefix)))
 
     @property
+    def active(self) -> bool:
+        """Whether a page could need a change: some partner lists `embeds` or `scripts`, or
+        a visitor can refuse some key (a page may mark any frame `data-consent="KEY"`)."""
+        return bool(self.frames or self.scripts or set(self.keys) - self.required)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every category and partner key, in the settings' order."""
+        return (*self.categories, *self.partners)
+
+    @property
     def hooks(self) -> frozenset[str]:
         """The elements the scanner must hand over: frames always (a page may mark one with
         `data-consent`), scripts only when some partner lists `scripts`."""

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Send
 
 from antechamber.assets import serve_static
 from antechamber.consent.banner import ConsentPages
+from antechamber.consent.embeds import EmbedGuard, EmbedPage
 from antechamber.consent.enforce import (
     CookieMatcher,
     CookieRules,
@@ -29,6 +30,7 @@ from antechamber.web.forms import set_cookie
 from antechamber.web.headers import add_vary, lower_names
 from antechamber.web.request import Visit
 from antechamber.web.rewrite import Fragment
+from antechamber.web.scan import Element
 
 __all__ = ["ConsentHalf"]
 
@@ -61,9 +63,16 @@ class ConsentHalf:
             else open_store(consent.log, retention_days=consent.retention_days)
         )
         self.vary = ("Cookie", "Accept-Language", *(("Sec-GPC",) if consent.honor_gpc else ()))
-        self.fragment = (
-            Fragment(self.render, vary=self.vary) if consent.banner == "inject" else None
-        )
+        # Frames and partner scripts wait for consent whatever `banner` is: in "manual" mode
+        # a fragment with no markup carries the page's Vary and the embed state for its ETag.
+        self.guard = EmbedGuard(settings, self.pages)
+        variant = self.embed_variant if self.guard.active else None
+        if consent.banner == "inject":
+            self.fragment: Fragment | None = Fragment(self.render, self.vary, variant)
+        elif variant is not None:
+            self.fragment = Fragment(_no_markup, self.vary, variant)
+        else:
+            self.fragment = None
         self.prefix = settings.route_prefix
         self.delete_paths = list(dict.fromkeys(consent.delete_paths or [consent.path]))
         self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
@@ -91,7 +100,21 @@ class ConsentHalf:
             visit.consent_head = self.head
         if self.fragment is not None:
             visit.add_fragment(self.fragment)
+        if self.guard.active:
+            visit.element_hooks.append(_EmbedHook(self, visit, state))
         return None
+
+    def locale(self, visit: Visit) -> str:
+        return self.pages.negotiate(visit.headers.get("accept-language"))
+
+    def embed_variant(self, visit: Visit) -> str:
+        """What the page's frames and scripts depend on: the visitor's language and the
+        categories and partners the state grants (for the page's ETag)."""
+        state = visit.state.get("consent")
+        if not isinstance(state, ConsentState):
+            state, _ = self.read(visit)
+        granted = [key for key in self.guard.keys if state.granted(key)]
+        return f"embeds {self.locale(visit)} {' '.join(granted)}"
 
     def read(self, visit: Visit) -> tuple[ConsentState, StoredChoice | None]:
         """The visitor's state, and the choice it comes from (None: undecided)."""
@@ -191,3 +214,30 @@ class ConsentHalf:
         accept_language = visit.headers.get("accept-language")
         locale = self.pages.negotiate(accept_language)
         return self.views.fragment(state, locale, visit.current, visit.root_path)
+
+
+def _no_markup(visit: Visit) -> str:
+    return ""
+
+
+class _EmbedHook:
+    """The embed guard's element hook for one page, made on the first element the scanner
+    shows it, when the page's charset is known (`Visit.charset`; without it, ASCII with
+    character references, which reads the same in any charset the rewriter writes into)."""
+
+    __slots__ = ("half", "page", "state", "visit")
+
+    def __init__(self, half: ConsentHalf, visit: Visit, state: ConsentState) -> None:
+        self.half = half
+        self.visit = visit
+        self.state = state
+        self.page: EmbedPage | None = None
+
+    def __call__(self, element: Element) -> bytes | None:
+        page = self.page
+        if page is None:
+            half, visit = self.half, self.visit
+            page = self.page = half.guard.page(
+                self.state, half.locale(visit), visit.current, encoding=visit.charset or "ascii"
+            )
+        return page(element)

@@ -73,6 +73,8 @@ class Visit:
     # Element rewriters for the page (embeds): shown each `<iframe>` and `<script src>` in
     # markup; what one returns replaces the element (`antechamber.web.scan.ElementHook`).
     element_hooks: list[ElementHook] = field(default_factory=list)
+    # The page's charset once the rewriter has read it (before the first hook is called).
+    charset: str | None = None
     variant_matched: bool = False  # If-None-Match named the current variant
     # The fragments rendered: how many there were then, and their markup.
     markup: tuple[int, str] | None = None
@@ -90,8 +92,11 @@ class Visit:
         return self.markup[1]
 
     def variant_tag(self) -> str:
-        """A tag naming what the page gets inserted, for its `ETag`."""
-        return variant_tag(self.rendered())
+        """A tag naming what the page gets inserted (and the fragments' `variant`: what their
+        element hooks change), for its `ETag`."""
+        markup = self.rendered()
+        variants = [f.variant(self) for f in self.fragments if f.variant is not None]
+        return variant_tag("\0".join([markup, *variants]) if variants else markup)
 
     @classmethod
     def of(cls, scope: Scope) -> Visit:

@@ -71,10 +71,12 @@ def is_document(head: bytes, final: bool) -> bool | None:
 class Fragment:
     """Markup for the page: `render(visit)` is called once per response that is rewritten
     (it may return "": nothing to show this time); `vary` is added to the page's `Vary`
-    either way, since a cache must know that the page could have carried it."""
+    either way, since a cache must know that the page could have carried it. `variant(visit)`
+    names what else the page depends on (what an element hook does to it), for its `ETag`."""
 
     render: Callable[[Visit], str]
     vary: tuple[str, ...] = ()
+    variant: Callable[[Visit], str] | None = None
 
 
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
@@ -172,7 +174,9 @@ class _Rewriter:
         if status in _NO_BODY or visit.method == "HEAD":
             if etag is not None:
                 changes[b"etag"] = self._tagged(etag)
-            if status not in _NO_BODY and length.isdigit():
+            if status not in _NO_BODY and length.isdigit() and visit.element_hooks:
+                changes[b"content-length"] = None  # the GET's depends on its elements
+            elif status not in _NO_BODY and length.isdigit():
                 # The length the GET would carry, for a page in the header's charset.
                 self.charset = page_charset(content_type, b"") or "utf-8"
                 changes[b"content-length"] = b"%d" % (int(length) + len(self._markup()))
@@ -214,16 +218,18 @@ class _Rewriter:
             await self.send(held)
             await self.send({"type": "http.response.body", "body": head, "more_body": more})
             return
-        self.charset = charset
+        self.charset = self.visit.charset = charset
         markup = self._markup()
         changes = self.changes
-        if self.length is not None and not self.visit.element_hooks:
+        self.insertion = Scanner(markup, hook=_chained(self.visit.element_hooks), encoding=charset)
+        body = self.insertion.feed(head, more)
+        if self.length is not None and not more:  # the whole body is here: its length is known
+            changes[b"content-length"] = b"%d" % len(body)
+        elif self.length is not None and not self.visit.element_hooks:
             changes[b"content-length"] = b"%d" % (self.length + len(markup))
         # else: an element hook may change the length; the body goes without one (chunked).
         held["headers"] = replaced(self.raw, changes)
         await self.send(held)
-        self.insertion = Scanner(markup, hook=_chained(self.visit.element_hooks), encoding=charset)
-        body = self.insertion.feed(head, more)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
     def _markup(self) -> bytes:
