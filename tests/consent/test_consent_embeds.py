@@ -29,7 +29,7 @@ from embed_snippets import (
 from pydantic import ValidationError
 
 from antechamber.consent.embeds import EmbedGuard, EmbedPage, start_tag_attributes
-from antechamber.consent.state import FORMAT, ConsentCodec, ConsentState
+from antechamber.consent.state import ConsentCodec, ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Category, ConsentSettings, Partner, Settings
 
@@ -377,8 +377,6 @@ def test_a_granted_frame_stays_as_the_page_wrote_it_with_an_anchor(
         "category": state_of(categories=(category,)),
         "accept_all": ACCEPTED,
     }[how]
-    if FORMAT == "1" and how == "partner":
-        pytest.skip("partners chosen alone need the per-partner choice (branch visitor)")
     out = page_for(state).element("iframe", snippet.encode())
     # The id lets a Load form's `next#antechamber-embed-1` land on this frame.
     assert out == snippet.encode().replace(b"<iframe", b'<iframe id="antechamber-embed-1"', 1)
@@ -434,8 +432,7 @@ def test_the_load_form_grants_that_partner_and_keeps_every_other_choice() -> Non
     partners = {v for k, v in fields if k == "partners"}
     assert "analytics" in categories and "social" not in categories
     assert "youtube" in partners
-    if FORMAT != "1":
-        assert "meta_pixel" in partners
+    assert "meta_pixel" in partners
 
 
 def test_a_frame_marked_with_a_category_loads_the_category() -> None:
@@ -597,8 +594,6 @@ async def test_the_load_form_posts_through_a_real_app_granting_only_that_partner
     data = after.json()
     assert data["categories"]["analytics"] is True  # kept
     assert data["categories"]["social"] is False  # the whole category was not granted
-    if FORMAT == "1":
-        pytest.xfail("a partner alone is granted by the per-partner choice (branch visitor)")
     assert data["partners"]["youtube"] is True
     assert data["partners"]["vimeo"] is False
     assert data["consent_id"] == state.json()["consent_id"]  # the same visitor's record

@@ -11,8 +11,7 @@ from embed_snippets import FACEBOOK_SCRIPT, SPOTIFY_IFRAME, X_SCRIPT, YOUTUBE_IF
 from test_consent_embeds import ACCEPTED, GUARD, UNDECIDED
 
 from antechamber.consent.state import ConsentState
-
-scan = pytest.importorskip("antechamber.web.scan", reason="the scanner (branch web-pure)")
+from antechamber.web import scan
 
 TRAPS = (
     # The same markup where a browser reads it as text, not as elements.
