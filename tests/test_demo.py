@@ -360,3 +360,30 @@ async def test_an_article_embeds_a_video_and_a_social_post_from_local_stand_ins(
     assert player.status_code == 200 and "Streamly" in player.text
     widget = await bare_site.get(urlsplit("http:" + script.group(1)).path)
     assert widget.status_code == 200 and "chirp-post" in widget.text
+
+
+@pytest.mark.anyio
+async def test_the_articles_video_and_social_post_wait_for_consent(
+    client: httpx.AsyncClient, bare_site: httpx.AsyncClient, settings: Settings
+) -> None:
+    path = "/article/night-trains-return"
+    written = (await bare_site.get(path)).text
+    frame = re.search(r"<iframe [^>]*>.*?</iframe>", written, re.S)
+    script = re.search(r'<script async src="//social\.localhost:\d+/[^"]+"', written)
+    assert frame is not None and script is not None
+    before = (await client.get(path)).text
+    # Undecided: the frame waits in a placeholder (its bytes in a <template>, never loaded) and
+    # the widget script is inert until the visitor grants Streamly or Chirp.
+    live_frames = re.sub(r"<template data-ac-embed-original>.*?</template>", "", before, flags=re.S)
+    assert "<iframe" not in live_frames
+    assert f"<template data-ac-embed-original>{frame[0]}</template>" in before
+    assert "Content from Streamly" in before
+    assert script[0] not in before
+    gated = script[0].replace("<script", '<script type="text/plain" data-consent="chirp"', 1)
+    assert gated in before
+
+    await accept_all(client, settings.route_prefix)
+    after = (await client.get(path)).text
+    assert "Content from Streamly" not in after  # no placeholder
+    assert frame[0].replace("<iframe", '<iframe id="antechamber-embed-1"', 1) in after
+    assert script[0] in after
