@@ -33,9 +33,12 @@ EVERY_STAND_IN = ["google-analytics", "meta-pixel", "northwind-ads", "sharebar"]
 
 
 def banner(page: Page, server: DemoServer) -> Locator:
-    """The banner: the region holding the forms that post a choice to {prefix}/consent."""
-    return page.get_by_role("region").filter(
-        has=page.locator(f"form[action='{server.prefix}/consent']")
+    """The banner: the region holding the forms that post a choice to {prefix}/consent (not
+    an embed's placeholder, whose Load form posts there too)."""
+    return (
+        page.get_by_role("region")
+        .and_(page.locator(":not([data-ac-embed])"))
+        .filter(has=page.locator(f"form[action='{server.prefix}/consent']"))
     )
 
 
