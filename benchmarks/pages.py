@@ -8,6 +8,7 @@
   alone, each against the bare app in the same rounds: that leaves rendering and inserting the
   banner. Also shown: a decided visitor (who still gets the small "Cookie settings" fragment),
   and `antechamber.html`'s insertion alone with a fixed 3 KB fragment against the bare page.
+- Embeds held back (issue 18): a 50 KB page with 0 and with 5 partner frames (`embeds.py`).
 - A 5 MB page streamed in 64 KB chunks, banner inserted: the peak of traced allocations during
   the request (tracemalloc), against the bare app streaming the same page.
 """
@@ -229,12 +230,15 @@ async def _call_len(app: Any, scope: Scope) -> int:
 
 
 def bench(report: Report, *, quick: bool) -> None:
+    from .embeds import bench_embeds
+
     skipped = []
-    for part in (bench_upgrade, bench_banner):
+    parts = (bench_upgrade, bench_banner, bench_embeds)
+    for part in parts:
         try:
             part(report, quick=quick)
         except (Unavailable, ImportError) as exc:
             skipped.append(str(exc))
             report.info(f"{part.__name__.removeprefix('bench_')}: not available yet: {exc}")
-    if len(skipped) == 2:
+    if len(skipped) == len(parts):
         raise Unavailable(skipped[0])

@@ -50,6 +50,18 @@ def test_the_minimal_reference_does_the_warm_path_job_it_is_compared_for() -> No
     assert plain.body == b"Hello, world!"  # not a page: left alone
 
 
+def test_the_embeds_benchmark_page_has_its_frames_and_antechamber_holds_them_back() -> None:
+    from benchmarks import embeds
+
+    page = embeds.page_with_embeds(5)
+    assert page.count(b"<iframe") == 5 and page.count(b"</iframe>") == 5
+    assert embeds.page_with_embeds(0) == apps.PAGE_50K
+    app = apps.antechamber(embeds.site(), consent=embeds.partners())
+    cookie = embeds.choice_cookie(app, "reject_all")
+    held = _harness.run(_harness.call(app, apps.page_scope("/embeds/5", cookie=cookie)))
+    assert held.body.count(b"<template data-ac-embed-original><iframe") == 5
+
+
 def test_a_mutated_user_agent_is_new_but_the_same_browser() -> None:
     chrome = apps.CHROME.format(v="120").replace("120.0.0.0", "120.0.6099.109")
     first, second = apps.mutate(chrome), apps.mutate(chrome)
@@ -95,6 +107,7 @@ def test_a_quick_run_of_the_in_process_sections_prints_every_figure_and_a_table(
         "realistic mix",
         "upgrade page",
         "banner",
+        "5 frames held back as placeholders",
         "RSS growth",
     ):
         assert expected in out
