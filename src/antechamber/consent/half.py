@@ -236,6 +236,8 @@ class _EmbedHook:
     def __call__(self, element: Element) -> bytes | None:
         page = self.page
         if page is None:
+            if element.name != "iframe" and not self.half.guard.scripts:
+                return None  # a script, and no partner lists `scripts`: nothing to build
             half, visit = self.half, self.visit
             page = self.page = half.guard.page(
                 self.state, half.locale(visit), visit.current, encoding=visit.charset or "ascii"
