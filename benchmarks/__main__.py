@@ -7,6 +7,8 @@
     scripts/bench --profile warm  # where one scenario's time goes (py-spy); scenarios: warm,
                                   # cold, mix, upgrade, banner, inspect-cold, inspect-cached,
                                   # server (the warm path under uvicorn and wrk)
+    scripts/bench --instructions  # instructions per request, counted by callgrind: the same
+                                  # figures on every run (benchmarks/instructions.py), ~3 minutes
 
 Every figure is a ratio to, or a difference from, a baseline measured in the same run, since the
 machines this runs on are shared and noisy. A section whose antechamber piece cannot be imported
@@ -23,7 +25,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import asgi, memory, mix, pages, policy, profile, server
+from . import asgi, instructions, memory, mix, pages, policy, profile, server
 from ._harness import Figure, Report, Unavailable
 
 SECTIONS: dict[str, tuple[str, Callable[..., None]]] = {
@@ -104,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         help="time budget of the memory section (default: what is left of 5 minutes, at most "
         "150 s; quick 10 s)",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of the timed figures, count instructions per request with callgrind "
+        "(valgrind): --requests sets N (default 200; quick 4), --jobs the processes at a time",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="--instructions: processes at a time")
     args = parser.parse_args(argv)
+    if args.instructions:
+        return instructions.main(args.quick, args.requests, args.jobs, argv or sys.argv[1:])
     if args.profile:
         try:
             print(profile.profile(args.profile, args.requests), flush=True)
