@@ -68,6 +68,7 @@ class Job:
 @dataclass
 class Count:
     per_request: float  # instructions
+    requests: int  # N
     fixed: float  # the part of a batch that is not requests (cancelled by the difference)
     status: int
     size: int
@@ -187,7 +188,7 @@ def count(job: Job, run: Run, tmp: Path) -> Count:
     once, twice = totals(Path(f"{out}.2")), totals(Path(f"{out}.3"))
     n = requests(job, run)
     return Count(
-        (twice - once) / n, 2 * once - twice, check["status"], check["bytes"],
+        (twice - once) / n, n, 2 * once - twice, check["status"], check["bytes"],
         time.perf_counter() - started,
     )  # fmt: skip
 
@@ -301,9 +302,9 @@ def bench(report: Report, *, quick: bool, requests: int | None = None, jobs: int
     for job, result in run.counts.items():
         report.info(
             f"{job.app:<12} {job.page:<8} {job.visitor:<9}{' cold' if job.cold else '     '}"
-            f"{' partners' if job.partners else '         '} {result.status} "
+            f"{' partners' if job.partners else '         '} HTTP {result.status} "
             f"{result.size:>7,} B  {result.per_request:>12,.0f} instr/request "
-            f"(fixed part {result.fixed:>+10,.0f}; {result.seconds:.0f} s)"
+            f"(N={result.requests}; fixed part {result.fixed:>+10,.0f}; {result.seconds:.0f} s)"
         )
     c = run.counts
     for page, (issue_ante, issue_session) in ISSUE.items():
