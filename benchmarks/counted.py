@@ -213,7 +213,7 @@ def batches(spec: dict[str, Any]) -> tuple[list[Scope], list[Scope], list[Scope]
     uas = spec.get("uas")
     if not uas:
         scope = page_scope(path, cookie=cookie)
-        return [scope] * min(n, 50), [scope] * n, [scope] * (2 * n)
+        return [scope] * 50, [scope] * n, [scope] * (2 * n)
 
     def fresh(passes: int) -> list[Scope]:  # each UA made new (`mutate`) for every request
         return [page_scope(path, cookie=cookie, ua=mutate(ua)) for _ in range(passes) for ua in uas]

@@ -158,8 +158,9 @@ def count(job: Job, run: Run, tmp: Path) -> Count:
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    with open(tmp / f"{name}.log", "w+", encoding="utf-8") as log:
-        child = subprocess.Popen(
+    with (
+        open(tmp / f"{name}.log", "w+", encoding="utf-8") as log,
+        subprocess.Popen(
             cmd,
             cwd=ROOT,
             env=env,
@@ -167,7 +168,8 @@ def count(job: Job, run: Run, tmp: Path) -> Count:
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
-        )
+        ) as child,
+    ):
         assert child.stdin is not None and child.stdout is not None
         try:
             line = child.stdout.readline()
