@@ -3,20 +3,23 @@
 Wall times on a shared machine swing by a third between runs; the number of instructions a request
 executes does not. Each scenario (one app, one page, one kind of visitor) runs in a fresh
 `python -m benchmarks.counted` under `valgrind --tool=callgrind`, with PYTHONHASHSEED fixed and
-every request built before counting starts (benchmarks/counted.py says how the child works).
+every request built before counting starts (benchmarks/counted.py is the child,
+benchmarks/callgrind.py starts and reads it).
 
 The difference method: the child sends N requests, then 2N, and callgrind counts each batch
 separately. A batch's count holds, beside its requests, a fixed part: starting the batch on the
 event loop, callgrind switching on, the first calls after a pause. (2N batch - N batch) / N is
 exactly N requests' worth, that fixed part cancelled; the interpreter's start, the imports, the
-app's construction and the warm-up requests are never counted at all.
+app's construction and the warm-up requests are never counted at all. (For never-seen UAs the
+fixed part comes out negative: every new UA grows the caches, so later requests cost a little
+more; the figure is then what the last 2N requests cost beyond the first N, per request.)
 
 Scenarios, each against the same site without middleware ("bare"):
 - static: a 6 KB static HTML page; antechamber's warm path (a current Chrome with its Client Hints,
   seen before; a valid consent cookie that accepted all; both halves) and Starlette's
   SessionMiddleware with a valid session cookie (the peer: a middleware reading a signed cookie).
 - jinja: a Jinja2 page of 40 stories (23 KB, 414 escaped values), the same visitors; N/4
-  requests, since each costs as much as 60 static ones.
+  requests, since each costs as much as 38 static ones.
 - cold: the static page for User-Agents of uap-core's corpus (tests/corpora/uap-core) that
   `defaults` supports, every request's UA never seen before (its build number made new).
 - 50k: a 50 KB page for a visitor who refused all: without partner embeds configured; and, once
