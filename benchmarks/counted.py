@@ -244,10 +244,12 @@ def child(spec_path: str) -> None:
     gc.freeze()  # what the setup built stays out of the collector's way, as in _harness.compare
     print("ready", json.dumps({"status": check.status, "bytes": len(check.body)}), flush=True)
     # Wait for the parent to switch instrumentation on. Polling (rather than one blocking read)
-    # keeps the process running code, which is when valgrind takes the parent's command.
+    # keeps the process running code, which is when valgrind takes the parent's command where
+    # ptrace is not allowed.
     while not select.select([sys.stdin], [], [], 0.005)[0]:
         pass
     sys.stdin.readline()
+    gc.collect()  # the collector's counts start from zero, however long the wait was
     os.getppid()  # dump 1: everything since instrumentation came on
     run(drive(app, once))
     os.getppid()  # dump 2: N requests
