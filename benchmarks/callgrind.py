@@ -10,6 +10,7 @@ figure is (2N batch - N batch) / N.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -101,13 +102,10 @@ def count(job: Job, run: Run, tmp: Path) -> Count:
         str(spec_path),
     ]
     # A fixed environment, not this process's: its size shifts where the child's heap and stack
-    # lie, which moved counts by up to 0.2% (glibc's malloc takes other paths).
-    env = {
-        "PYTHONHASHSEED": "0",
-        "PYTHONPATH": str(ROOT),
-        "LANG": "C.UTF-8",
-        "PATH": "/usr/bin:/bin",
-    }
+    # lie, which moved counts by up to 0.2% (glibc's malloc takes other paths). PYTHONPATH is
+    # passed on, so that the child imports the antechamber this process imported.
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {"PYTHONHASHSEED": "0", "PYTHONPATH": path, "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"}
     started = time.perf_counter()
     with (
         open(tmp / f"{name}.log", "w+", encoding="utf-8") as log,
