@@ -180,6 +180,11 @@ def bench(report: Report, *, quick: bool, requests: int | None = None, jobs: int
             f"{result.size:>7,} B  {result.per_request:>12,.0f} instr/request "
             f"(N={result.requests}; fixed part {result.fixed:>+10,.0f}; {result.seconds:.0f} s)"
         )
+        if not job.cold and result.fixed < 0:
+            report.info(
+                f"  warning: a negative fixed part: the 2N batch cost more per request than the "
+                f"N batch, so something grows with every request ({job.app}, {job.page})"
+            )
     c = run.counts
     for page, (issue_ante, issue_session) in ISSUE.items():
         bare = c[Job("bare", page)].per_request
