@@ -233,14 +233,19 @@ def test_a_partner_chosen_by_keyboard_reaches_the_state_and_the_record(
     northwind.press("Space")
     expect(advertising).not_to_be_checked()
     expect(meta).to_be_checked()
-    switch(page, "ShareBar (invented share widget)").press("Space")
+    # Social media is whole only with every one of its partners ticked.
+    social = ["ShareBar (invented share widget)", "Streamly (invented video service)"]
+    social.append("Chirp (invented social network)")
+    for name in social:
+        expect(switch(page, "Social media")).not_to_be_checked()
+        switch(page, name).press("Space")
     expect(switch(page, "Social media")).to_be_checked()
 
     page.get_by_role("button", name="Save my choices").press("Enter")
     page.wait_for_url(demo_server.url(ARTICLE))
     # The app's own page shows request.state.consent.partners.
     expect(page.locator("[data-demo-partners]")).to_have_text(
-        "Partners allowed: meta-pixel, sharebar."
+        "Partners allowed: meta-pixel, sharebar, streamly, chirp."
     )
     state = state_of(page, demo_server)
     expected = {
@@ -248,6 +253,8 @@ def test_a_partner_chosen_by_keyboard_reaches_the_state_and_the_record(
         "meta-pixel": True,
         "northwind-ads": False,
         "sharebar": True,
+        "streamly": True,
+        "chirp": True,
     }
     assert state["partners"] == expected
     assert state["categories"]["advertising"] is False
