@@ -62,6 +62,25 @@ def html_page(size: int) -> bytes:
 
 PAGE = html_page(1024)
 PAGE_50K = html_page(50 * 1024)
+
+
+# A YouTube frame as sites embed it, for the embeds scenarios (benchmarks/embeds.py, counted.py).
+EMBED_PREFIX = "https://www.youtube-nocookie.com/embed/"
+EMBED = (
+    '<iframe width="560" height="315" src="' + EMBED_PREFIX + 'dQw4w9WgXc{i}" title="Video {i}" '
+    'allow="encrypted-media; picture-in-picture" allowfullscreen></iframe>'
+)
+
+
+def page_with_embeds(count: int) -> bytes:
+    """The 50 KB page with `count` video frames spread evenly between its paragraphs."""
+    lines = PAGE_50K.split(b"\n")  # one paragraph a line
+    step = len(lines) // (count + 1)
+    for i in range(count, 0, -1):  # from the end, so that earlier positions stay put
+        lines.insert(i * step, EMBED.format(i=i).encode())
+    return b"\n".join(lines)
+
+
 STREAM_CHUNK = _paragraphs(64 * 1024).encode()
 STREAM_TOTAL = 5 * 1024 * 1024
 

@@ -35,31 +35,18 @@ from starlette.types import Receive, Send
 
 from ._harness import Scope, call, http_scope, run
 from .apps import (
+    EMBED_PREFIX,
     SECRET_KEY,
     antechamber,
     chrome_headers,
     html_page,
     mutate,
     page_scope,
+    page_with_embeds,
     set_cookie_pair,
 )
 
 PAGE_6K = html_page(6 * 1024)
-PAGE_50K = html_page(50 * 1024)
-EMBED_PREFIX = "https://www.youtube-nocookie.com/embed/"
-EMBED = (
-    '<iframe width="560" height="315" src="' + EMBED_PREFIX + 'dQw4w9WgXc{i}" title="Video {i}" '
-    'allow="encrypted-media; picture-in-picture" allowfullscreen></iframe>\n'
-)
-
-
-def page_with_embeds(count: int) -> bytes:
-    """The 50 KB page with `count` video frames spread evenly between its paragraphs."""
-    lines = PAGE_50K.split(b"\n")  # one paragraph a line
-    step = len(lines) // (count + 1)
-    for i in range(count, 0, -1):  # from the end, so that earlier positions stay put
-        lines.insert(i * step, EMBED.format(i=i).encode().rstrip(b"\n"))
-    return b"\n".join(lines)
 
 
 STORIES_TEMPLATE = """<!doctype html>

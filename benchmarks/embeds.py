@@ -17,23 +17,16 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ._harness import Case, Figure, Report, call, compare, http_scope, need, run
-from .apps import PAGE_50K, antechamber, chrome_headers, page_scope, set_cookie_pair
-
-SECTION = "pages"
-EMBED_PREFIX = "https://www.youtube-nocookie.com/embed/"
-EMBED = (
-    '<iframe width="560" height="315" src="' + EMBED_PREFIX + 'dQw4w9WgXc{i}" title="Video {i}" '
-    'allow="encrypted-media; picture-in-picture" allowfullscreen></iframe>'
+from .apps import (
+    EMBED_PREFIX,
+    antechamber,
+    chrome_headers,
+    page_scope,
+    page_with_embeds,
+    set_cookie_pair,
 )
 
-
-def page_with_embeds(count: int) -> bytes:
-    """The 50 KB page with `count` video frames spread evenly between its paragraphs."""
-    lines = PAGE_50K.split(b"\n")  # one paragraph a line
-    step = len(lines) // (count + 1)
-    for i in range(count, 0, -1):  # from the end, so that earlier positions stay put
-        lines.insert(i * step, EMBED.format(i=i).encode())
-    return b"\n".join(lines)
+SECTION = "pages"
 
 
 def site() -> Starlette:
