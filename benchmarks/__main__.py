@@ -7,6 +7,8 @@
     scripts/bench --profile warm  # where one scenario's time goes (py-spy); scenarios: warm,
                                   # cold, mix, upgrade, banner, inspect-cold, inspect-cached,
                                   # server (the warm path under uvicorn and wrk)
+    scripts/bench --instructions  # instructions per request, counted by callgrind: the same
+                                  # figures on every run (benchmarks/instructions.py), ~100 s of CPU
 
 Every figure is a ratio to, or a difference from, a baseline measured in the same run, since the
 machines this runs on are shared and noisy. A section whose antechamber piece cannot be imported
@@ -105,7 +107,18 @@ def main(argv: list[str] | None = None) -> int:
         help="time budget of the memory section (default: what is left of 5 minutes, at most "
         "150 s; quick 10 s)",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of the timed figures, count instructions per request with callgrind "
+        "(valgrind): --requests sets N (default 200; quick 20), --jobs the processes at a time",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="--instructions: processes at a time")
     args = parser.parse_args(argv)
+    if args.instructions:
+        from . import instructions  # imported here: its own mode, beside the sections
+
+        return instructions.main(args.quick, args.requests, args.jobs, argv or sys.argv[1:])
     if args.profile:
         try:
             print(profile.profile(args.profile, args.requests), flush=True)

@@ -176,3 +176,74 @@ def test_profiling_a_scenario_with_py_spy_reports_where_its_time_went() -> None:
     assert shares["antechamber"] > 10 and shares["Starlette"] > 10
     assert 99 < sum(shares.values()) < 101
     assert "(antechamber/web/" in text  # the web layer, rewriting the page, by name
+
+
+# --- instructions per request (scripts/bench --instructions) -------------------------------------
+# These run valgrind, which scripts/install installs: a machine without it fails here, on purpose.
+
+
+def test_counting_instructions_measures_the_warm_path_and_its_peer_beside_bare(
+    tmp_path: Path,
+) -> None:
+    from benchmarks import instructions as ins
+
+    run = ins.measure(requests=20, uas=2, only={"static"})
+    bare = run.counts[ins.Job("bare", "static")]
+    warm = run.counts[ins.Job("antechamber", "static", "accepted")]
+    session = run.counts[ins.Job("session", "static", "session")]
+    assert {c.status for c in (bare, warm, session)} == {200}
+    # The warm path is measured, not the banner: a decided visitor gets only the small link
+    # (and its script) added to the 6 KB page.
+    assert 100 < warm.size - bare.size < 2_000
+    # A bare Starlette request costs tens of thousands of instructions; each middleware adds
+    # to that, never takes away.
+    assert 20_000 < bare.per_request < warm.per_request
+    assert bare.per_request < session.per_request
+    # Counted again in a fresh process, the same request costs the same (within 0.5%).
+    again = ins.count(ins.Job("bare", "static"), run, tmp_path)
+    assert abs(again.per_request - bare.per_request) <= 0.005 * bare.per_request
+    table = ins.table(run)
+    assert "| static 6 KB page, warm (known UA, valid consent) |" in table
+    assert "1.72x / 2.47x" in table  # issue 17's figures, beside ours
+
+
+def test_the_instruction_table_shows_every_scenario_with_its_ratio_to_bare() -> None:
+    from benchmarks import instructions as ins
+
+    def count(value: float) -> ins.Count:
+        return ins.Count(value, 10, 0.0, 200, 6000, 1.0)
+
+    per_request = {
+        ("bare", "static", "none", False, False): 80_000,
+        ("antechamber", "static", "accepted", False, False): 120_000,
+        ("session", "static", "session", False, False): 200_000,
+        ("bare", "jinja", "none", False, False): 3_000_000,
+        ("antechamber", "jinja", "accepted", False, False): 3_090_000,
+        ("session", "jinja", "session", False, False): 3_150_000,
+        ("bare", "static", "none", True, False): 80_000,
+        ("antechamber", "static", "accepted", True, False): 300_000,
+        ("bare", "embeds0", "none", False, False): 500_000,
+        ("antechamber", "embeds0", "refused", False, False): 600_000,
+        ("antechamber", "embeds0", "refused", False, True): 610_000,
+        ("bare", "embeds5", "none", False, False): 510_000,
+        ("antechamber", "embeds5", "refused", False, True): 700_000,
+    }
+    run = ins.Run(200, ["ua"] * 100, {})
+    run.counts = {ins.Job(*key): count(value) for key, value in per_request.items()}
+    assert set(run.counts) == set(ins.jobs(embeds=True))  # every job the mode runs
+    rows = {row[0]: row[1:] for row in ins.rows(run)}
+    assert rows["static 6 KB page, warm (known UA, valid consent)"] == (
+        "80.0k",
+        "120.0k (1.50x)",
+        "200.0k (2.50x)",
+        "1.72x / 2.47x",
+        "≤ 1.5x",
+    )
+    assert rows["Jinja2 page of 40 stories, warm"][1:3] == ("3,090.0k (1.03x)", "3,150.0k (1.05x)")
+    cold = next(v for k, v in rows.items() if k.startswith("cold corpus UA"))
+    assert cold[1] == "300.0k (3.75x); +220.0k"
+    scan = rows["the same with a partner's embeds configured, no frames in the page"]
+    assert scan[1] == "610.0k (1.22x); +10.0k for the scan"
+    assert rows["the same page with 5 of the partner's frames (placeholders)"][1] == (
+        "700.0k (1.37x)"
+    )
