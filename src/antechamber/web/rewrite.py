@@ -211,6 +211,7 @@ class _Rewriter:
         assert held is not None
         whole = not more and not self.visit.element_hooks and len(head) <= _WHOLE_LIMIT
         known = _WHOLE.get((self.content_type, head)) if whole else None
+        document: bool | None
         if known is not None:
             document, charset, at = known
         else:
