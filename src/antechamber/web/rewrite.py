@@ -50,11 +50,18 @@ _ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
 _CSP = (b"content-security-policy", b"content-security-policy-report-only")
 # A whole body sent in one message (a static page, a file), per Content-Type and body: whether
 # it is a document, its charset and where the markup goes; the same page is sent again and
-# again. Scanning the 6 KB static page cost 178k instructions a request, a hit (hash and
-# compare) under 1k for the same bytes object (callgrind; README "Performance"). Bodies up to
-# 64 KB, 32 of them: at most 2 MB held.
+# again. Scanning the 6 KB static page cost 178k instructions a request, a hit about 2k
+# (callgrind; README "Performance"). Looked up by length and the first and last 256 bytes, then
+# compared whole: hashing a whole new 23 KB page on every miss would cost ~70k (a Jinja2 page).
+# Bodies up to 64 KB, 32 of them: at most 2 MB held.
 _WHOLE_LIMIT = 64 * 1024
-_WHOLE: BoundedCache[tuple[str, bytes], tuple[bool, str | None, int | None]] = BoundedCache(32)
+_WHOLE: BoundedCache[tuple[str, int, bytes, bytes], tuple[bytes, bool, str | None, int | None]] = (
+    BoundedCache(32)
+)
+
+
+def _whole_key(content_type: str, body: bytes) -> tuple[str, int, bytes, bytes]:
+    return (content_type, len(body), body[:256], body[-256:])
 
 
 _LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
@@ -210,10 +217,10 @@ class _Rewriter:
         head, held = self.head, self.held
         assert held is not None
         whole = not more and not self.visit.element_hooks and len(head) <= _WHOLE_LIMIT
-        known = _WHOLE.get((self.content_type, head)) if whole else None
+        known = _WHOLE.get(_whole_key(self.content_type, head)) if whole else None
         document: bool | None
-        if known is not None:
-            document, charset, at = known
+        if known is not None and known[0] == head:
+            _, document, charset, at = known
         else:
             document = is_document(head, final=not more)
             if document is None or (self.length is not None and more and len(head) < _PREFIX):
@@ -223,7 +230,9 @@ class _Rewriter:
         self.held = None
         if not document or charset is None:
             if whole:
-                _WHOLE.put((self.content_type, head), (bool(document), charset, None))
+                _WHOLE.put(
+                    _whole_key(self.content_type, head), (head, bool(document), charset, None)
+                )
             # With the Vary of a page that could have been rewritten, nothing else changed.
             vary = self.changes.get(b"vary")
             held["headers"] = self.raw if vary is None else replaced(self.raw, {b"vary": vary})
@@ -247,7 +256,7 @@ class _Rewriter:
             body = self.insertion.feed(head, more)
             at = self.insertion.inserted_at
             if whole and at is not None:
-                _WHOLE.put((self.content_type, head), (True, charset, at))
+                _WHOLE.put(_whole_key(self.content_type, head), (head, True, charset, at))
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
     def _markup(self) -> bytes:
