@@ -138,3 +138,29 @@ async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
     assert "content-length" not in response.headers or response.headers["content-length"] == str(
         len(response.content)
     )
+
+
+async def test_pages_alike_at_both_ends_each_get_the_markup_where_their_own_markup_ends() -> None:
+    # Same length, same first and last 300 bytes: only the middle tells them apart. In one the
+    # first `</body>` is markup; in the other it is inside a textarea. Each is sent twice, in
+    # turn, so that the second of each is answered after the other was seen.
+    ends = "<!-- " + "x" * 300 + " -->"
+    head = f"<!doctype html><html><body>{ends}\n"
+    tail = f"\n<p>after</p></body></html>{ends}"
+    markup_first = head + "<p>one two three!</p></body>" + tail
+    textarea_first = head + "<textarea></body></textarea>" + tail
+    assert len(markup_first) == len(textarea_first)
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        page = markup_first if scope["path"] == "/a" else textarea_first
+        await HTMLResponse(page)(scope, receive, send)
+
+    async with client(protect(endpoint)) as http:
+        for _ in range(2):
+            for path, page in (("/a", markup_first), ("/b", textarea_first)):
+                response = await http.get(path)
+                text = response.text
+                at = page.index("</body>", len(head) + 20)  # the first one in markup
+                assert text.startswith(page[:at]) and text.endswith(page[at:])
+                assert BANNER in text[at : len(text) - len(page) + at]
+                assert response.headers["content-length"] == str(len(response.content))

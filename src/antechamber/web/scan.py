@@ -14,7 +14,8 @@ Rules (for bytes in any ASCII-compatible charset; leave UTF-16/32 pages alone):
   an end tag, the fragment goes at the very end (browsers render it there all the same).
 - Without a hook the output is the input with the fragment inserted exactly once: its length
   grows by `len(fragment)`, known before the first byte, so `Content-Length` can be fixed at
-  `http.response.start`. `scanner.delta` counts the bytes added so far either way.
+  `http.response.start`. `scanner.delta` counts the bytes added so far either way, and
+  `scanner.inserted_at` is the offset in the input where the fragment went (once it has).
 - `hook(element) -> bytes | None` (for embeds) sees each `<iframe ...>...</iframe>` element and
   each `<script ...>` start tag found in markup as an `Element` (`name`, `attributes`: names
   lower-cased, first of a repeated name, values with character references decoded, bytes
@@ -191,6 +192,7 @@ class Scanner:
         self.hold_limit = hold_limit
         self.pending = bool(fragment)  # the fragment is still to be inserted
         self.delta = 0  # bytes added so far (the fragment, and replacements' differences)
+        self.inserted_at: int | None = None  # the body offset the fragment went in at
         # Offsets count from the start of the body: `_buf` starts at `_base`; input before
         # `_sent` is out (or replaced); scanning resumes at `_pos`.
         self._buf = b""
@@ -236,6 +238,7 @@ class Scanner:
         if not self.pending:
             return b""
         self.pending = False
+        self.inserted_at = self._sent
         self.delta += len(self.fragment)
         return self.fragment
 
