@@ -306,3 +306,26 @@ async def test_the_load_form_on_the_page_grants_that_partner_and_comes_back() ->
     assert response.headers["location"] == "/#antechamber-embed-1"
     after = await get(app, cookie=consent_cookie(response))
     assert held_back(after.content) == [SPOTIFY_IFRAME.encode()]  # YouTube loads, Spotify waits
+
+
+async def test_a_frame_in_capitals_is_held_back_on_every_request_of_the_same_page() -> None:
+    # A whole page without a tag the embed hook watches takes the rewriter's cached path; one
+    # with `<IFRAME` (HTML tag names are case-insensitive) must never take it.
+    shouting = ARTICLE.replace(b"<iframe", b"<IFRAME").replace(b"</iframe>", b"</IFRAME>")
+    assert b"<iframe" not in shouting
+
+    async def page(request: Request) -> Response:
+        return HTMLResponse(shouting if request.query_params.get("v") == "caps" else PLAIN)
+
+    # Partners that list frames and no scripts: the hook watches `<iframe` alone.
+    frames_only = [p for p in EMBED_PARTNERS if p.embeds and not p.scripts]
+    settings = make_settings(partners=frames_only)
+    app = Starlette(
+        routes=[Route("/", page)],
+        middleware=[Middleware(CookieConsentMiddleware, settings=settings)],
+    )
+    for _ in range(3):  # the same bytes again and again, as a static page sends them
+        assert held_back((await get(app, "/?v=plain")).content) == []
+        body = (await get(app, "/?v=caps")).content
+        spotify = SPOTIFY_IFRAME.encode().replace(b"iframe", b"IFRAME")
+        assert held_back(body) == [spotify]  # YouTube lists scripts too: not configured here

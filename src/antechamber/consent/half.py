@@ -225,18 +225,20 @@ class _EmbedHook:
     shows it, when the page's charset is known (`Visit.charset`; without it, ASCII with
     character references, which reads the same in any charset the rewriter writes into)."""
 
-    __slots__ = ("half", "page", "state", "visit")
+    __slots__ = ("half", "page", "state", "visit", "watches_scripts")
 
     def __init__(self, half: ConsentHalf, visit: Visit, state: ConsentState) -> None:
         self.half = half
         self.visit = visit
         self.state = state
         self.page: EmbedPage | None = None
+        # Scripts are looked at only when a partner lists `scripts` (the rewriter reads this).
+        self.watches_scripts = bool(half.guard.scripts)
 
     def __call__(self, element: Element) -> bytes | None:
         page = self.page
         if page is None:
-            if element.name != "iframe" and not self.half.guard.scripts:
+            if element.name != "iframe" and not self.watches_scripts:
                 return None  # a script, and no partner lists `scripts`: nothing to build
             half, visit = self.half, self.visit
             page = self.page = half.guard.page(

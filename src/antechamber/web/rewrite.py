@@ -55,6 +55,14 @@ _CSP = (b"content-security-policy", b"content-security-policy-report-only")
 # first and last 256 bytes, then compared whole: keyed on the whole body, the Jinja2 page cost
 # 67k more (its new bytes hashed on every request). At most 32 bodies of up to 64 KB: 2 MB.
 _WHOLE_LIMIT = 64 * 1024
+# The start tags an element hook can be shown (web/scan.py): a whole body without any of the ones
+# its hooks watch is the same page whatever they would do, and takes the cached path above. With
+# the embed hook on every consented page, this kept the warm path at 278k instructions instead
+# of 500k (scripts/bench --instructions, static 6 KB page).
+_WATCHED = {
+    False: re.compile(rb"<(?i:iframe)[\t\n\f\r />]"),
+    True: re.compile(rb"<(?i:iframe|script)[\t\n\f\r />]"),
+}
 _WHOLE: BoundedCache[tuple[str, int, bytes, bytes], tuple[bytes, bool, str | None, int | None]] = (
     BoundedCache(32)
 )
@@ -220,7 +228,10 @@ class _Rewriter:
         self.head += body
         head, held = self.head, self.held
         assert held is not None
-        whole = not more and not self.visit.element_hooks and len(head) <= _WHOLE_LIMIT
+        hooks = self.visit.element_hooks
+        if hooks and not more and not _shows_hooks_anything(hooks, head):
+            hooks = []  # nothing in this page for them to see
+        whole = not more and not hooks and len(head) <= _WHOLE_LIMIT
         known = _WHOLE.get(_whole_key(self.content_type, head)) if whole else None
         document: bool | None
         if known is not None and known[0] == head:
@@ -249,16 +260,14 @@ class _Rewriter:
         if at is not None and markup:
             body = b"".join((head[:at], markup, head[at:]))
         else:
-            self.insertion = Scanner(
-                markup, hook=_chained(self.visit.element_hooks), encoding=charset
-            )
+            self.insertion = Scanner(markup, hook=_chained(hooks), encoding=charset)
             body = self.insertion.feed(head, more)
             at = self.insertion.inserted_at
             if whole and at is not None:
                 _WHOLE.put(_whole_key(self.content_type, head), (head, True, charset, at))
         if self.length is not None and not more:  # the whole body is here: its length is known
             changes[b"content-length"] = b"%d" % len(body)
-        elif self.length is not None and not self.visit.element_hooks:
+        elif self.length is not None and not hooks:
             changes[b"content-length"] = b"%d" % (self.length + len(markup))
         # else: an element hook may change the length; the body goes without one (chunked).
         held["headers"] = replaced(self.raw, changes)
@@ -284,6 +293,13 @@ class _Rewriter:
             while chunk := await file.read(_PATHSEND_CHUNK):
                 await self({"type": "http.response.body", "body": chunk, "more_body": True})
         await self({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _shows_hooks_anything(hooks: list[ElementHook], body: bytes) -> bool:
+    """Whether `body` has a start tag one of `hooks` watches. A hook may say which with a
+    `watches_scripts` attribute (False: iframes only); one that does not is shown both."""
+    scripts = any(getattr(hook, "watches_scripts", True) for hook in hooks)
+    return _WATCHED[scripts].search(body) is not None
 
 
 def _chained(hooks: list[ElementHook]) -> ElementHook | None:
