@@ -11,20 +11,15 @@ address is this same server under another name (another origin), which logs what
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import CSP_LISTENER, DESKTOP, PHONE, screenshot_path
+from browser_support import CSP_LISTENER, DESKTOP, PHONE, screenshot_path, serving
 from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -98,39 +93,11 @@ def make_app(database: Path) -> Starlette:
     )
 
 
-def _wait_until_answering(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     database = tmp_path_factory.mktemp("embeds") / "consent.db"
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(make_app(database), log_level="warning", lifespan="on", ws="none")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(base + "/")
+    with serving(make_app(database), lifespan="on", ready_path="/") as base:
         yield base, database
-    finally:
-        instance.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 @pytest.fixture
