@@ -48,28 +48,58 @@ _PATHSEND_CHUNK = 64 * 1024
 # (asgi warm-path figure).
 _ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
 _CSP = (b"content-security-policy", b"content-security-policy-report-only")
-# A whole body sent in one message (a static page, a file), per Content-Type and body: whether
-# it is a document, its charset and where the markup goes; the same page is sent again and
-# again. Scanning the 6 KB static page cost 178k instructions a request; with this, the warm
-# path went from 468.3k to 278.1k (callgrind; README "Performance"). Looked up by length and the
-# first and last 256 bytes, then compared whole: keyed on the whole body, the Jinja2 page cost
-# 67k more (its new bytes hashed on every request). At most 32 bodies of up to 64 KB: 2 MB.
+# A whole body sent in one message (a static page, a file) is worked out once per Content-Type and
+# body (`_Body`): the same page is sent again and again. Scanning the 6 KB static page cost 178k
+# instructions a request; with this, the warm path went from 468.3k to 278.1k, and keeping in it
+# which tags an element hook could be shown saved another 32k (scripts/bench --instructions).
+# Looked up by length and the first and last 256 bytes, then compared whole: keyed on the whole
+# body, the Jinja2 page cost 67k more (its new bytes hashed on every request). At most 32 bodies
+# of up to 64 KB: 2 MB.
 _WHOLE_LIMIT = 64 * 1024
-# The start tags an element hook can be shown (web/scan.py): a whole body without any of the ones
-# its hooks watch is the same page whatever they would do, and takes the cached path above. With
-# the embed hook on every consented page, this kept the warm path at 278k instructions instead
-# of 500k (scripts/bench --instructions, static 6 KB page).
-_WATCHED = {
-    False: re.compile(rb"<(?i:iframe)[\t\n\f\r />]"),
-    True: re.compile(rb"<(?i:iframe|script)[\t\n\f\r />]"),
-}
-_WHOLE: BoundedCache[tuple[str, int, bytes, bytes], tuple[bytes, bool, str | None, int | None]] = (
-    BoundedCache(32)
-)
+_IFRAME = re.compile(rb"<(?i:iframe)[\t\n\f\r />]")
+_SCRIPT_TAG = re.compile(rb"<(?i:script)[\t\n\f\r />]")
 
 
-def _whole_key(content_type: str, body: bytes) -> tuple[str, int, bytes, bytes]:
-    return (content_type, len(body), body[:256], body[-256:])
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """What a whole body is: a document or not, its charset (None: markup cannot go into it),
+    the offset the markup goes in at, and whether it has the start tags element hooks watch."""
+
+    body: bytes
+    document: bool
+    charset: str | None
+    at: int | None
+    iframes: bool
+    scripts: bool
+
+    def shows(self, hooks: list[ElementHook]) -> bool:
+        """Whether one of `hooks` would be shown an element of this body. A hook may say which
+        it watches with a `watches_scripts` attribute (False: iframes only)."""
+        if self.iframes:
+            return True
+        return self.scripts and any(getattr(hook, "watches_scripts", True) for hook in hooks)
+
+
+_WHOLE: BoundedCache[tuple[str, int, bytes, bytes], _Body] = BoundedCache(32)
+
+
+def _whole_body(content_type: str, body: bytes) -> _Body:
+    """`body` worked out (see `_Body`), from the cache when it was seen before."""
+    key = (content_type, len(body), body[:256], body[-256:])
+    known = _WHOLE.get(key)
+    if known is not None and known.body == body:
+        return known
+    document = bool(is_document(body, final=True))
+    charset = page_charset(content_type, body[:_PREFIX]) if document else None
+    at = None
+    if charset is not None:
+        scanner = Scanner(b"-", encoding=charset)  # where any markup would go
+        scanner.feed(body, False)
+        at = scanner.inserted_at
+    iframes = _IFRAME.search(body) is not None
+    scripts = _SCRIPT_TAG.search(body) is not None
+    known = _Body(body, document, charset, at, iframes, scripts)
+    return _WHOLE.put(key, known) if len(body) <= _WHOLE_LIMIT else known
 
 
 _LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)
@@ -229,25 +259,21 @@ class _Rewriter:
         head, held = self.head, self.held
         assert held is not None
         hooks = self.visit.element_hooks
-        if hooks and not more and not _shows_hooks_anything(hooks, head):
-            hooks = []  # nothing in this page for them to see
-        whole = not more and not hooks and len(head) <= _WHOLE_LIMIT
-        known = _WHOLE.get(_whole_key(self.content_type, head)) if whole else None
-        document: bool | None
-        if known is not None and known[0] == head:
-            _, document, charset, at = known
+        at: int | None = None
+        if not more:  # the whole body is here
+            known = _whole_body(self.content_type, head)
+            document, charset = known.document, known.charset
+            if hooks and not known.shows(hooks):
+                hooks = []  # nothing in this page for them to see
+            if not hooks:
+                at = known.at
         else:
-            document = is_document(head, final=not more)
-            if document is None or (self.length is not None and more and len(head) < _PREFIX):
+            document = is_document(head, final=False)
+            if document is None or (self.length is not None and len(head) < _PREFIX):
                 return  # not enough to tell yet
             charset = page_charset(self.content_type, head[:_PREFIX])
-            at = None
         self.held = None
         if not document or charset is None:
-            if whole:
-                _WHOLE.put(
-                    _whole_key(self.content_type, head), (head, bool(document), charset, None)
-                )
             # With the Vary of a page that could have been rewritten, nothing else changed.
             vary = self.changes.get(b"vary")
             held["headers"] = self.raw if vary is None else replaced(self.raw, {b"vary": vary})
@@ -262,9 +288,6 @@ class _Rewriter:
         else:
             self.insertion = Scanner(markup, hook=_chained(hooks), encoding=charset)
             body = self.insertion.feed(head, more)
-            at = self.insertion.inserted_at
-            if whole and at is not None:
-                _WHOLE.put(_whole_key(self.content_type, head), (head, True, charset, at))
         if self.length is not None and not more:  # the whole body is here: its length is known
             changes[b"content-length"] = b"%d" % len(body)
         elif self.length is not None and not hooks:
@@ -293,13 +316,6 @@ class _Rewriter:
             while chunk := await file.read(_PATHSEND_CHUNK):
                 await self({"type": "http.response.body", "body": chunk, "more_body": True})
         await self({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-def _shows_hooks_anything(hooks: list[ElementHook], body: bytes) -> bool:
-    """Whether `body` has a start tag one of `hooks` watches. A hook may say which with a
-    `watches_scripts` attribute (False: iframes only); one that does not is shown both."""
-    scripts = any(getattr(hook, "watches_scripts", True) for hook in hooks)
-    return _WATCHED[scripts].search(body) is not None
 
 
 def _chained(hooks: list[ElementHook]) -> ElementHook | None:
