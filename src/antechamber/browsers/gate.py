@@ -14,6 +14,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.types import ASGIApp, Send
 
 from antechamber.assets import serve_static
+from antechamber.browsers.detect import HINT_HEADERS
 from antechamber.browsers.endpoints import CONTINUE_COOKIE, NOTICE_COOKIE, GateEndpoints, label
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.pages import Pages
@@ -31,6 +32,8 @@ CONTINUE_SALT: Final = "antechamber.continue"
 # less would serve one visitor's notice (or its absence) to another.
 NOTICE_VARY: Final = ("User-Agent", "Sec-CH-UA", "Accept-Language", "Cookie")
 _NAVIGATE: Final = ("GET", "HEAD")
+# The Client Hints the policy reads, by name and as the request's header keys.
+_HINTS: Final = tuple((name, name.encode()) for name in HINT_HEADERS)
 
 _warned_no_key = False
 
@@ -116,8 +119,10 @@ class Gate:
     def admit(self, visit: Visit) -> ASGIApp | None:
         """Sets `request.state.browser` and `request.state.user_agent`; None lets the request
         through, else the ASGI app that answers it (the upgrade page, one of the gate's routes)."""
-        user_agent = visit.headers.get("user-agent", "")
-        info = self.policy.inspect(user_agent, visit.headers)
+        user_agent = visit.header("user-agent") or ""
+        raw = visit.raw
+        hints = {name: raw[key].decode("latin-1") for name, key in _HINTS if key in raw}
+        info = self.policy.inspect(user_agent, hints)
         visit.state["user_agent"] = LazyUserAgent(self.policy, user_agent)
         path = visit.path
         own = path == self.prefix or path.startswith(self.prefix + "/")
@@ -184,13 +189,13 @@ class Gate:
         """A GET/HEAD for a page: what Fetch Metadata says, else an Accept that admits HTML."""
         if visit.method not in _NAVIGATE:
             return False
-        mode = visit.headers.get("sec-fetch-mode")
-        dest = visit.headers.get("sec-fetch-dest")
+        mode = visit.header("sec-fetch-mode")
+        dest = visit.header("sec-fetch-dest")
         if mode is not None or dest is not None:
             return mode == "navigate" or dest == "document"
-        if visit.headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+        if (visit.header("x-requested-with") or "").lower() == "xmlhttprequest":
             return False
-        accept = visit.headers.get("accept")
+        accept = visit.header("accept")
         return accept is not None and self.accepts_html.get_or(accept, _accepts_html)
 
     def _add_notice(self, visit: Visit, info: BrowserInfo, *, warn: bool) -> None:
@@ -209,7 +214,7 @@ class Gate:
         def render(visit: Visit) -> str:
             if not kind:
                 return ""
-            locale = self.pages.negotiate(visit.headers.get("accept-language"))
+            locale = self.pages.negotiate(visit.header("accept-language"))
             base = visit.root_path + self.prefix
             back = visit.current
             return self.pages.render(

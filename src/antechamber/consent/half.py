@@ -105,7 +105,7 @@ class ConsentHalf:
         return None
 
     def locale(self, visit: Visit) -> str:
-        return self.pages.negotiate(visit.headers.get("accept-language"))
+        return self.pages.negotiate(visit.header("accept-language"))
 
     def embed_variant(self, visit: Visit) -> str:
         """What the page's frames and scripts depend on: the visitor's language and the
@@ -126,7 +126,7 @@ class ConsentHalf:
 
     def gpc(self, visit: Visit) -> bool:
         """Whether this request carries Global Privacy Control and the site honours it."""
-        return self.consent.honor_gpc and visit.headers.get("sec-gpc", "").strip() == "1"
+        return self.consent.honor_gpc and visit.raw.get(b"sec-gpc", b"").strip() == b"1"
 
     def refused(self, state: ConsentState) -> CookieMatcher:
         """The cookies `state` does not allow, kept per state object (the codec hands out the
@@ -150,7 +150,7 @@ class ConsentHalf:
         ]
         if not names:
             return []
-        host = visit.headers.get("host", "")
+        host = visit.header("host") or ""
         extra = self.consent.delete_domains
         domains = [None, *dict.fromkeys([*deletion_domains(host), *extra])]
         return deletion_headers(
@@ -211,8 +211,7 @@ class ConsentHalf:
         state = visit.state.get("consent")
         if not isinstance(state, ConsentState):
             state, _ = self.read(visit)
-        accept_language = visit.headers.get("accept-language")
-        locale = self.pages.negotiate(accept_language)
+        locale = self.pages.negotiate(visit.header("accept-language"))
         return self.views.fragment(state, locale, visit.current, visit.root_path)
 
 

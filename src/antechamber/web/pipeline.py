@@ -81,10 +81,8 @@ class Pipeline:
         if not visit.rewriting:
             visit.rewriting = True
             send = rewriting_send(visit, send)
-        headers = visit.headers
-        conditional = (
-            "if-none-match" in headers or "if-modified-since" in headers or "if-range" in headers
-        )
+        raw = visit.raw
+        conditional = b"if-none-match" in raw or b"if-modified-since" in raw or b"if-range" in raw
         if conditional and visit.fragments and visit.is_page_request:
             # A conditional request must not revalidate a copy made for another variant.
             scope["headers"], visit.variant_matched = prepare_conditionals(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -23,63 +22,121 @@ if TYPE_CHECKING:
     from antechamber.web.rewrite import Fragment
     from antechamber.web.scan import ElementHook
 
-__all__ = ["SCOPE_KEY", "Visit", "read_headers"]
+__all__ = ["SCOPE_KEY", "Visit", "read_headers", "read_raw_headers"]
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
 # Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
 
 
+def read_raw_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
+    """A request's headers by lower-case name, as sent (bytes): the first of a repeated
+    header, `Cookie` lines joined with "; "."""
+    try:
+        # ASGI servers send lower-case names, once each: then one C call is all it takes.
+        # Decoding every header up front cost 33k instructions a request, when most are never
+        # read or only compared (scripts/bench --instructions, static 6 KB page).
+        found: dict[bytes, bytes] = dict(raw)
+        if len(found) == len(raw) and b"".join(found).islower():
+            return found
+    except (TypeError, ValueError):  # bytearray names, or items that are not pairs
+        pass
+    found = {}
+    for item in raw:
+        try:
+            raw_name, raw_value = item
+            name, value = bytes(raw_name).lower(), bytes(raw_value)
+        except (TypeError, ValueError):
+            continue  # not a header: skipped, like a server would never have sent it
+        if name not in found:
+            found[name] = value
+        elif name == b"cookie":
+            found[name] += b"; " + value
+    return found
+
+
 def read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     """A request's headers by lower-case name, as text (latin-1): the first of a repeated
     header, `Cookie` lines joined with "; "."""
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in raw}
-    # ASGI servers send lower-case names, once each: then one comprehension is all it takes
-    # (a plain dict: both halves' dozen lookups per request stay in C; asgi warm-path figure).
-    if len(headers) == len(raw) and b"".join([name for name, _ in raw]).islower():
-        return headers
-    headers = {}
-    for raw_name, raw_value in raw:
-        name = bytes(raw_name).decode("latin-1").lower()
-        value = bytes(raw_value).decode("latin-1")
-        if name not in headers:
-            headers[name] = value
-        elif name == "cookie":
-            headers[name] += "; " + value
-    return headers
+    return {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in read_raw_headers(raw).items()
+    }
 
 
-@dataclass(eq=False)
 class Visit:
     """A request, read once; and what the halves found out about it.
 
-    `headers`: lower-case names, latin-1 text, the first of a repeated header, `Cookie` lines
-    joined with "; ". `path`: the path within the app (without `root_path`). `fragments`: the
-    markup registered for the page (notices, the banner), inserted by the outermost layer.
-    `banner`: how the app's templates render the consent banner (`banner_html`), when the
-    consent half runs (`consent_head`: its Consent Mode script tag). `state`: the request's
-    `scope["state"]`, where `browser` and `consent` go for the app.
+    `raw`: the headers by lower-case name as sent (bytes), the first of a repeated header,
+    `Cookie` lines joined with "; "; `header(name)` gives one as text (latin-1), `headers` all
+    of them. `path`: the path within the app (without `root_path`). `fragments`: the markup
+    registered for the page (notices, the banner), inserted by the outermost layer. `banner`:
+    how the app's templates render the consent banner (`banner_html`), when the consent half
+    runs (`consent_head`: its Consent Mode script tag). `state`: the request's `scope["state"]`,
+    where `browser` and `consent` go for the app. `element_hooks`: element rewriters for the
+    page (embeds), shown each `<iframe>` and `<script src>` in markup; what one returns replaces
+    the element (`antechamber.web.scan.ElementHook`).
     """
 
-    scope: Scope
-    headers: dict[str, str]
-    path: str
-    root_path: str
-    state: dict[str, Any]
-    fragments: list[Fragment] = field(default_factory=list)
-    banner: Callable[[Visit], str] | None = None  # the consent banner, for `banner_html`
-    consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
-    rewriting: bool = False  # an outer layer rewrites this response
-    # Element rewriters for the page (embeds): shown each `<iframe>` and `<script src>` in
-    # markup; what one returns replaces the element (`antechamber.web.scan.ElementHook`).
-    element_hooks: list[ElementHook] = field(default_factory=list)
-    # The page's charset once the rewriter has read it (before the first hook is called).
-    charset: str | None = None
-    variant_matched: bool = False  # If-None-Match named the current variant
-    # The fragments rendered: how many there were then, and their markup.
-    markup: tuple[int, str] | None = None
-    raw_headers: list[tuple[bytes, bytes]] = field(default_factory=list)  # as sent
-    _cookies: dict[str, list[str]] | None = field(default=None, repr=False)
+    __slots__ = (
+        "_cookies",
+        "_headers",
+        "banner",
+        "charset",
+        "consent_head",
+        "element_hooks",
+        "fragments",
+        "markup",
+        "path",
+        "raw",
+        "raw_headers",
+        "rewriting",
+        "root_path",
+        "scope",
+        "state",
+        "variant_matched",
+    )
+
+    def __init__(
+        self,
+        scope: Scope,
+        raw_headers: list[tuple[bytes, bytes]],
+        path: str,
+        root_path: str,
+        state: dict[str, Any],
+    ) -> None:
+        self.scope = scope
+        self.raw_headers = raw_headers  # as sent, for the app
+        self.raw = read_raw_headers(raw_headers)
+        self.path = path
+        self.root_path = root_path
+        self.state = state
+        self.fragments: list[Fragment] = []
+        self.banner: Callable[[Visit], str] | None = None  # the consent banner, `banner_html`
+        self.consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
+        self.rewriting = False  # an outer layer rewrites this response
+        self.element_hooks: list[ElementHook] = []
+        # The page's charset once the rewriter has read it (before the first hook is called).
+        self.charset: str | None = None
+        self.variant_matched = False  # If-None-Match named the current variant
+        # The fragments rendered: how many there were then, and their markup.
+        self.markup: tuple[int, str] | None = None
+        self._cookies: dict[str, list[str]] | None = None
+        self._headers: dict[str, str] | None = None
+
+    def header(self, name: str) -> str | None:
+        """The header `name` (lower case) as text, or None when the request has none."""
+        value = self.raw.get(name.encode("latin-1"))
+        return None if value is None else value.decode("latin-1")
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Every header by lower-case name, as text (latin-1); decoded when first read."""
+        if self._headers is None:
+            self._headers = {
+                name.decode("latin-1"): value.decode("latin-1") for name, value in self.raw.items()
+            }
+        return self._headers
 
     def add_fragment(self, fragment: Fragment) -> None:
         """Register markup for the page (rendered only if the response is a page)."""
@@ -106,7 +163,6 @@ class Visit:
             return outer
         raw = list(scope.get("headers") or ())
         scope["headers"] = raw  # any iterable will do for ASGI; a one-pass one is kept
-        headers = read_headers(raw)
         path: str = scope.get("path") or "/"
         root: str = scope.get("root_path") or ""
         if root and path.startswith(root):
@@ -114,7 +170,7 @@ class Visit:
         state = scope.get("state")
         if state is None:
             state = scope["state"] = {}
-        visit = cls(scope, headers, path, root, state, raw_headers=raw)
+        visit = cls(scope, raw, path, root, state)
         if isinstance(outer, Visit):  # a copy of the scope, made by a layer in between
             visit.fragments, visit.rewriting = outer.fragments, outer.rewriting
             visit.element_hooks = outer.element_hooks
@@ -138,7 +194,7 @@ class Visit:
         if found is not None:
             return found
         found = self._cookies = {}
-        for part in self.headers.get("cookie", "").split(";"):
+        for part in self.raw.get(b"cookie", b"").decode("latin-1").split(";"):
             name, sep, value = part.partition("=")
             name = name.strip()
             if name and sep:
@@ -171,10 +227,10 @@ class Visit:
         iframe`) are pages too, but get no banner or notice: one per window is enough, and a
         framed banner invites clickjacked consent.
         """
-        headers = self.headers
-        if "hx-request" in headers:
+        raw = self.raw
+        if b"hx-request" in raw:
             return False
-        if headers.get("x-requested-with", "").lower() == "xmlhttprequest":
+        if raw.get(b"x-requested-with", b"").lower() == b"xmlhttprequest":
             return False
-        dest = headers.get("sec-fetch-dest")
-        return dest is None or dest.strip().lower() == "document"
+        dest = raw.get(b"sec-fetch-dest")
+        return dest is None or dest.strip().lower() == b"document"
