@@ -260,6 +260,7 @@ class _Rewriter:
         assert held is not None
         hooks = self.visit.element_hooks
         at: int | None = None
+        document: bool | None
         if not more:  # the whole body is here
             known = _whole_body(self.content_type, head)
             document, charset = known.document, known.charset
