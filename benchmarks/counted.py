@@ -159,6 +159,13 @@ def build(app: str, partners: bool = False) -> Any:
     if app == "consent":  # EXPERIMENT
         from .apps import consent_only
         return consent_only(site())
+    if app == "pass":  # EXPERIMENT
+        inner = site()
+        async def passthrough(scope, receive, send):
+            async def wrapped(message):
+                await send(message)
+            await inner(scope, receive, wrapped)
+        return passthrough
     if app == "empty":  # EXPERIMENT
         from antechamber.web.pipeline import Pipeline
         return Pipeline(site(), [])

@@ -11,7 +11,6 @@ template itself.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from gettext import NullTranslations
@@ -25,6 +24,7 @@ from babel.numbers import NumberPattern, parse_pattern
 from antechamber.assets import static_version
 from antechamber.catalogs import LOCALE_DIR, site_catalogs, translations
 from antechamber.settings import Settings
+from antechamber.web.cache import BoundedCache
 
 __all__ = ["LOCALE_DIR", "TEMPLATES_DIR", "Pages", "negotiate_locale"]
 
@@ -59,7 +59,6 @@ def _parse_accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in weighted]
 
 
-@functools.lru_cache(maxsize=2048)
 def negotiate_locale(header: str, available: tuple[str, ...], default: str) -> str:
     """The best of `available` (codes such as "pt_BR") for an Accept-Language header.
 
@@ -171,6 +170,8 @@ class Pages:
         self.environment.globals.update(prefix=self.prefix, static_url=self.static_url)
         # A site's own catalogs (locale_dirs) first, then the shipped ones; English is the source
         # language, so a message no catalog has is shown as written.
+        # Accept-Language by header value: a site sees a few hundred distinct ones.
+        self._negotiated: BoundedCache[str, str] = BoundedCache(2048)
         site = site_catalogs(settings.locale_dirs)
         self._kits = {
             code: _LocaleKit(code, translations(code, site), self.default_locale)
@@ -181,7 +182,12 @@ class Pages:
         """The best of `settings.locales` for the visitor; the default locale when none fits."""
         if not accept_language:
             return self.default_locale
-        return negotiate_locale(accept_language[:_MAX_HEADER], self.locales, self.default_locale)
+        locale = self._negotiated.get(accept_language)
+        if locale is None:
+            header = accept_language[:_MAX_HEADER]
+            locale = negotiate_locale(header, self.locales, self.default_locale)
+            self._negotiated.put(accept_language, locale)
+        return locale
 
     def gettext(self, locale: str) -> Callable[[str], str]:
         """The plain gettext function of a locale (the default locale's for an unknown one)."""

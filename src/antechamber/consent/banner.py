@@ -19,7 +19,6 @@ import hashlib
 import html
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +31,7 @@ from markupsafe import Markup
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
 from antechamber.settings import Cookie, Partner, Settings
+from antechamber.web.cache import BoundedCache
 from antechamber.web.request import SCOPE_KEY, Visit
 
 if TYPE_CHECKING:
@@ -102,8 +102,10 @@ class ConsentPages:
         self.partners_by_category: dict[str, list[Partner]] = {}
         for partner in self.consent.partners:
             self.partners_by_category.setdefault(partner.category, []).append(partner)
-        self._fragments: OrderedDict[tuple[Any, ...], list[str]] = OrderedDict()
-        self._joined: dict[tuple[tuple[Any, ...], str], str] = {}
+        # The banner by (locale, root_path, state), split at the page's path; and whole, with the
+        # path joined in, for the popular pages.
+        self._fragments: BoundedCache[tuple[str, str, str], list[str]] = BoundedCache(512)
+        self._joined: BoundedCache[tuple[str, str, str, str], str] = BoundedCache(4096)
         self._banner_hashes: dict[str, str] = {}
         self._facts: dict[str, dict[str, list[CookieFacts]]] = {}
 
@@ -122,16 +124,8 @@ class ConsentPages:
         """The markup inserted into a page: the banner for an undecided visitor, and always the
         "Cookie settings" link (hidden while the banner shows). `root`: the app's `root_path`,
         which the banner's URLs start with."""
-        # The settings fix the keys and their order, so the values alone tell states apart.
-        key = (
-            locale,
-            root,
-            state.decided,
-            state.gpc,
-            *state.categories.values(),
-            *state.partners.values(),
-        )
-        joined_key = (key, next_path)
+        key = (locale, root, state.markup_key)
+        joined_key = (locale, root, state.markup_key, next_path)
         joined = self._joined.get(joined_key)
         if joined is not None:
             return joined
@@ -162,9 +156,7 @@ class ConsentPages:
             )
             # Split once at the placeholders: per request the page's path is only joined in.
             pieces = re.split(f"({_NEXT}|{_NEXT_QUERY})", template)
-            self._fragments[key] = pieces
-            if len(self._fragments) > 512:
-                self._fragments.popitem(last=False)
+            self._fragments.put(key, pieces)
         if _PLAIN.match(next_path):
             as_value = as_query = next_path  # nothing to escape or encode
         else:
@@ -174,12 +166,7 @@ class ConsentPages:
             as_value if piece == _NEXT else as_query if piece == _NEXT_QUERY else piece
             for piece in pieces
         )
-        # Most requests are for a few popular pages: their markup is kept whole. Cleared rather
-        # than evicted one by one when full, which keeps the hit path a single lookup.
-        if len(self._joined) >= 4096:
-            self._joined.clear()
-        self._joined[joined_key] = joined
-        return joined
+        return self._joined.put(joined_key, joined)
 
     def banner_hash(self, locale: str) -> str:
         """A hash of what the banner said (text, policy link, revision) in a locale, for records:

@@ -66,7 +66,8 @@ class ConsentHalf:
         # Frames and partner scripts wait for consent whatever `banner` is: in "manual" mode
         # a fragment with no markup carries the page's Vary and the embed state for its ETag.
         self.guard = EmbedGuard(settings, self.pages)
-        variant = self.embed_variant if self.guard.active else None
+        self.embeds = self.guard.active  # whether pages get the embed hook
+        variant = self.embed_variant if self.embeds else None
         if consent.banner == "inject":
             self.fragment: Fragment | None = Fragment(self.render, self.vary, variant)
         elif variant is not None:
@@ -74,6 +75,7 @@ class ConsentHalf:
         else:
             self.fragment = None
         self.prefix = settings.route_prefix
+        self.own_prefix = self.prefix + "/"
         self.delete_paths = list(dict.fromkeys(consent.delete_paths or [consent.path]))
         self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
         self.endpoints = ConsentEndpoints(self)
@@ -87,7 +89,7 @@ class ConsentHalf:
         """Sets `request.state.consent`; None lets the request through, else the endpoint that
         answers it."""
         path = visit.path
-        if path.startswith(self.prefix + "/"):
+        if path.startswith(self.own_prefix):
             handler = self.routes.get(path)
             if handler is not None:
                 return handler
@@ -99,8 +101,8 @@ class ConsentHalf:
         if self.consent.google_consent_mode:
             visit.consent_head = self.head
         if self.fragment is not None:
-            visit.add_fragment(self.fragment)
-        if self.guard.active:
+            visit.fragments.append(self.fragment)
+        if self.embeds:
             visit.element_hooks.append(_EmbedHook(self, visit, state))
         return None
 

@@ -21,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 from itsdangerous import BadSignature, Signer
 
 from antechamber.settings import ConsentSettings
+from antechamber.web.cache import BoundedCache
 
 __all__ = ["ConsentCodec", "ConsentState", "StoredChoice"]
 
@@ -65,6 +65,13 @@ class ConsentState:
     revision: int
     decided_at: datetime | None
     expires_at: datetime | None
+    # What the page's markup depends on, as one string (decided, GPC, then each category's and
+    # partner's grant in the settings' order), for the caches of rendered markup.
+    markup_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grants = [self.decided, self.gpc, *self.categories.values(), *self.partners.values()]
+        object.__setattr__(self, "markup_key", "".join("1" if g else "0" for g in grants))
 
     def granted(self, key: str) -> bool:
         """Whether the category or partner `key` may be used; False for unknown keys."""
@@ -135,10 +142,9 @@ class ConsentCodec:
         self.category_keys = frozenset(self.required + self.optional)
         self.partner_category = {p.key: p.category for p in settings.partners}
         self.gpc_categories = GPC_CATEGORIES & self.category_keys
-        self._cache: OrderedDict[bytes, tuple[StoredChoice, dict[bool, ConsentState]]] = (
-            OrderedDict()
+        self._cache: BoundedCache[bytes, tuple[StoredChoice, dict[bool, ConsentState]]] = (
+            BoundedCache(cache_size)
         )
-        self._cache_size = cache_size
         self.undecided = {gpc: self._undecided(gpc) for gpc in (False, True)}
 
     # -- building states ------------------------------------------------------------------------
@@ -258,8 +264,6 @@ class ConsentCodec:
             if choice is None:
                 return self.undecided[gpc_now], None
             entry = self._remember(value, choice)
-        else:
-            self._cache.move_to_end(value)
         choice, states = entry
         if self.clock() - choice.decided_at > self.max_age:
             return self.undecided[gpc_now], None
@@ -271,11 +275,7 @@ class ConsentCodec:
     def _remember(
         self, value: bytes, choice: StoredChoice
     ) -> tuple[StoredChoice, dict[bool, ConsentState]]:
-        entry: tuple[StoredChoice, dict[bool, ConsentState]] = (choice, {})
-        self._cache[value] = entry
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return entry
+        return self._cache.put(value, (choice, {}))
 
     def _verify(self, value: bytes) -> StoredChoice | None:
         if len(value) > MAX_COOKIE_LENGTH:

@@ -145,7 +145,7 @@ class Visit:
     def rendered(self) -> str:
         """The fragments' markup, joined in the order registered (rendered once)."""
         if self.markup is None or self.markup[0] != len(self.fragments):
-            self.markup = (len(self.fragments), "".join(f.render(self) for f in self.fragments))
+            self.markup = (len(self.fragments), "".join([f.render(self) for f in self.fragments]))
         return self.markup[1]
 
     def variant_tag(self) -> str:

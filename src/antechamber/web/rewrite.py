@@ -244,9 +244,8 @@ class _Rewriter:
             changes[b"etag"] = self._tagged(etag)
         if b"accept-ranges" in found:
             changes[b"accept-ranges"] = None
-        policies = [v.decode("latin-1") for k, v in raw if k in _CSP]
-        if policies:
-            self.nonces = csp_nonces(policies)
+        if _CSP[0] in found or _CSP[1] in found:
+            self.nonces = csp_nonces([v.decode("latin-1") for k, v in raw if k in _CSP])
         self.content_type = content_type
         self.raw = raw
         self.held = message
