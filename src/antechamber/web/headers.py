@@ -73,11 +73,13 @@ def read_response(message: Message) -> tuple[list[tuple[bytes, bytes]], dict[byt
     """An `http.response.start`'s headers, names in lower case; and the first value of each
     name (`Vary` lines joined), to look things up in."""
     raw = message.get("headers") or []
+    if type(raw) is not list:
+        raw = list(raw)  # a one-pass iterable is read once
     try:
         # Frameworks send lower-case names, most once each: then one C call is all it takes
         # (a copy in Python cost 6k instructions a response; scripts/bench --instructions).
         found: dict[bytes, bytes] = dict(raw)
-        if type(raw) is list and len(found) == len(raw) and b"".join(found).islower():
+        if len(found) == len(raw) and b"".join(found).islower():
             return raw, found
     except (TypeError, ValueError):  # bytearray names: copied below
         pass
