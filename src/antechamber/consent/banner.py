@@ -102,10 +102,9 @@ class ConsentPages:
         self.partners_by_category: dict[str, list[Partner]] = {}
         for partner in self.consent.partners:
             self.partners_by_category.setdefault(partner.category, []).append(partner)
-        # The banner by (locale, root_path, state), split at the page's path; and whole, with the
-        # path joined in, for the popular pages.
+        # The banner by (locale, root_path, state), split at the page's path (ConsentHalf keeps
+        # the joined markup of the pages seen).
         self._fragments: BoundedCache[tuple[str, str, str], list[str]] = BoundedCache(512)
-        self._joined: BoundedCache[tuple[str, str, str, str], str] = BoundedCache(4096)
         self._banner_hashes: dict[str, str] = {}
         self._facts: dict[str, dict[str, list[CookieFacts]]] = {}
 
@@ -125,10 +124,6 @@ class ConsentPages:
         "Cookie settings" link (hidden while the banner shows). `root`: the app's `root_path`,
         which the banner's URLs start with."""
         key = (locale, root, state.markup_key)
-        joined_key = (locale, root, state.markup_key, next_path)
-        joined = self._joined.get(joined_key)
-        if joined is not None:
-            return joined
         pieces = self._fragments.get(key)
         if pieces is None:
             prefix = root + self.prefix
@@ -162,11 +157,10 @@ class ConsentPages:
         else:
             as_value = html.escape(next_path)
             as_query = html.escape(quote(next_path, safe="/"))
-        joined = "".join(
+        return "".join(
             as_value if piece == _NEXT else as_query if piece == _NEXT_QUERY else piece
             for piece in pieces
         )
-        return self._joined.put(joined_key, joined)
 
     def banner_hash(self, locale: str) -> str:
         """A hash of what the banner said (text, policy link, revision) in a locale, for records:

@@ -108,5 +108,7 @@ def replaced(
             new = changes[name]
             if new is not None:
                 out.append((name, new))
-    out.extend((name, new) for name, new in changes.items() if new is not None and name not in done)
+    for name, new in changes.items():
+        if new is not None and name not in done:
+            out.append((name, new))
     return out

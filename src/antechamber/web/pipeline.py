@@ -58,7 +58,25 @@ class Pipeline:
         outermost = SCOPE_KEY not in scope
         visit = Visit.of(scope)
         try:
-            await self._handle(app, scope, visit, receive, send)
+            for half in self.halves:
+                answer = half.admit(visit)
+                if answer is not None:
+                    await answer(scope, receive, send)
+                    return
+            for half in reversed(self.halves):
+                send = half.wrap_send(visit, send)
+            if not visit.rewriting:
+                visit.rewriting = True
+                send = rewriting_send(visit, send)
+            raw = visit.raw
+            if (b"if-none-match" in raw or b"if-modified-since" in raw or b"if-range" in raw) and (
+                visit.fragments and visit.is_page_request
+            ):
+                # A conditional request must not revalidate a copy made for another variant.
+                scope["headers"], visit.variant_matched = prepare_conditionals(
+                    visit.raw_headers, visit.headers, visit.variant_tag()
+                )
+            await app(scope, receive, send)
         finally:
             if outermost:
                 # The scope holds its Visit and the Visit its scope (and its element hooks the
@@ -67,28 +85,6 @@ class Pipeline:
                 # fixed part scripts/bench --instructions warned of).
                 scope.pop(SCOPE_KEY, None)
                 visit.element_hooks.clear()
-
-    async def _handle(
-        self, app: ASGIApp, scope: Scope, visit: Visit, receive: Receive, send: Send
-    ) -> None:
-        for half in self.halves:
-            answer = half.admit(visit)
-            if answer is not None:
-                await answer(scope, receive, send)
-                return
-        for half in reversed(self.halves):
-            send = half.wrap_send(visit, send)
-        if not visit.rewriting:
-            visit.rewriting = True
-            send = rewriting_send(visit, send)
-        raw = visit.raw
-        conditional = b"if-none-match" in raw or b"if-modified-since" in raw or b"if-range" in raw
-        if conditional and visit.fragments and visit.is_page_request:
-            # A conditional request must not revalidate a copy made for another variant.
-            scope["headers"], visit.variant_matched = prepare_conditionals(
-                visit.raw_headers, visit.headers, visit.variant_tag()
-            )
-        await app(scope, receive, send)
 
     def _lifespan_send(self, send: Send) -> Send:
         async def lifespan_send(message: Message) -> None:

@@ -99,6 +99,7 @@ class _Head:
     content_type: str = ""
     length: int | None = None
     nonces: tuple[str | None, str | None] = (None, None)
+    as_sent: bool = True  # the app's headers are lower-case, each name once: used as they are
 
 
 _UNSEEN = _Head(_PASS, {})  # before the start (a frozen dataclass is dear to make: made once)
@@ -147,7 +148,10 @@ def _head(status: int, head: bool, hooks: bool, names: list[str], message: Messa
     nonces: tuple[str | None, str | None] = (None, None)
     if _CSP[0] in found or _CSP[1] in found:
         nonces = csp_nonces([v.decode("latin-1") for k, v in raw if k in _CSP])
-    return _Head(_HOLD, changes, etag, content_type, int(length) if length else None, nonces)
+    as_sent = raw is message.get("headers")
+    return _Head(
+        _HOLD, changes, etag, content_type, int(length) if length else None, nonces, as_sent
+    )
 
 
 class _Rewriter:
@@ -210,11 +214,12 @@ class _Rewriter:
         if plan.action == _SEND and plan.length is not None:  # a HEAD: the GET's length
             self.charset = page_charset(plan.content_type, b"") or "utf-8"
             changes = {**changes, b"content-length": b"%d" % (plan.length + len(self._markup()))}
-        raw = read_response(message)[0]
         if plan.action == _SEND:
+            raw = read_response(message)[0]
             message["headers"] = replaced(raw, changes)
             return
-        message["headers"] = raw
+        if not plan.as_sent:
+            message["headers"] = read_response(message)[0]
         self.changes = changes
         self.held = message
 
