@@ -153,22 +153,6 @@ def build(app: str, partners: bool = False) -> Any:
         return SessionMiddleware(site(), secret_key=SECRET_KEY)
     if app == "antechamber":
         return antechamber(site(), consent=partner_settings()) if partners else antechamber(site())
-    if app == "gate":  # EXPERIMENT
-        from .apps import browsers_only
-        return browsers_only(site())
-    if app == "consent":  # EXPERIMENT
-        from .apps import consent_only
-        return consent_only(site())
-    if app == "pass":  # EXPERIMENT
-        inner = site()
-        async def passthrough(scope, receive, send):
-            async def wrapped(message):
-                await send(message)
-            await inner(scope, receive, wrapped)
-        return passthrough
-    if app == "empty":  # EXPERIMENT
-        from antechamber.web.pipeline import Pipeline
-        return Pipeline(site(), [])
     raise ValueError(f"unknown app {app!r}")
 
 
