@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import Message
 
@@ -94,7 +96,7 @@ def read_response(message: Message) -> tuple[list[tuple[bytes, bytes]], dict[byt
 
 
 def replaced(
-    raw: list[tuple[bytes, bytes]], changes: dict[bytes, bytes | None]
+    raw: list[tuple[bytes, bytes]], changes: Mapping[bytes, bytes | None]
 ) -> list[tuple[bytes, bytes]]:
     """`raw` with each header named in `changes` set to one line of its new value (None: gone),
     in the place of its first line, or at the end."""

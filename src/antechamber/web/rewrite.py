@@ -24,9 +24,11 @@ charset); after that, chunks pass on as they come, less only what could begin a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
+from operator import attrgetter
+from types import MappingProxyType
 
 import anyio
 from starlette.types import Message, Send
@@ -102,6 +104,7 @@ class _Head:
     as_sent: bool = True  # the app's headers are lower-case, each name once: used as they are
 
 
+_VARY_OF = attrgetter("vary")  # a fragment's Vary names
 _UNSEEN = _Head(_PASS, {})  # before the start (a frozen dataclass is dear to make: made once)
 
 # Response starts by status, HEAD or not, element hooks or not, Vary names and the headers as
@@ -155,15 +158,17 @@ def _head(status: int, head: bool, hooks: bool, names: list[str], message: Messa
 
 
 class _Rewriter:
+    # Set on the class: a response that is not rewritten never sets them.
+    held: Message | None = None  # the start, until the body shows it is a page
+    head = b""  # the body so far, while the start is held
+    plan = _UNSEEN
+    changes: Mapping[bytes, bytes | None] = MappingProxyType({})  # to the app's headers
+    charset: str | None = None
+    insertion: Scanner | None = None  # once the body is being rewritten
+
     def __init__(self, visit: Visit, send: Send) -> None:
         self.visit = visit
         self.send = send
-        self.held: Message | None = None  # the start, until the body shows it is a page
-        self.head = b""
-        self.plan = _UNSEEN
-        self.changes: dict[bytes, bytes | None] = {}  # to the app's headers, once held
-        self.charset: str | None = None
-        self.insertion: Scanner | None = None
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
@@ -191,24 +196,25 @@ class _Rewriter:
         visit = self.visit
         status = message.get("status", 200)
         is_head = visit.scope.get("method") == "HEAD"
-        names = [name for fragment in visit.fragments for name in fragment.vary]
+        hooks = bool(visit.element_hooks)
         headers = message.get("headers")
         key: tuple[object, ...] | None = None
         plan: _Head | None = None
         if type(headers) is list:
-            key = (status, is_head, bool(visit.element_hooks), *names, *headers)
+            key = (status, is_head, hooks, *map(_VARY_OF, visit.fragments), *headers)
             try:
                 plan = _HEADS.get(key)
             except TypeError:  # headers given as lists, not tuples: not kept
                 key = None
         if plan is None:
-            plan = _head(status, is_head, bool(visit.element_hooks), names, message)
+            names = [name for fragment in visit.fragments for name in fragment.vary]
+            plan = _head(status, is_head, hooks, names, message)
             if key is not None and plan.nonces == (None, None):  # a nonce is new each time
                 _HEADS.put(key, plan)
         self.plan = plan
         if plan.action == _PASS:
             return
-        changes = plan.changes
+        changes: Mapping[bytes, bytes | None] = plan.changes
         if plan.etag is not None and (status != 304 or visit.variant_matched):
             changes = {**changes, b"etag": self._tagged(plan.etag)}
         if plan.action == _SEND and plan.length is not None:  # a HEAD: the GET's length
@@ -236,7 +242,7 @@ class _Rewriter:
         if not more:  # the whole body is here
             known = whole_body(plan.content_type, head)
             document, charset = known.document, known.charset
-            if hooks and not known.shows(hooks):
+            if hooks and not (known.iframes or (known.scripts and known.shows(hooks))):
                 hooks = []  # nothing in this page for them to see
             if not hooks:
                 at = known.at
