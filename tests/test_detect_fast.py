@@ -8,7 +8,8 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
-from antechamber.browsers.detect import Detection, _detector, _fast_facts, detect, detect_facts
+from antechamber.browsers.detect import detect, parsers
+from antechamber.browsers.detection.fast import detect_common
 from antechamber.browsers.policy import BrowserPolicy
 
 # The benchmarks' corpus reader and never-seen variants (`python -m pytest` has the repository
@@ -88,12 +89,14 @@ def _crawler_instances() -> list[str]:
 def test_the_fast_path_agrees_with_the_parsers_on_every_user_agent_it_takes() -> None:
     shapes = _shapes()
     uas = [*corpus(), *map(mutate, corpus()), *shapes, *map(mutate, shapes)]
-    parsed = _detector()._parsed_facts
-    taken = [ua for ua in uas if _fast_facts(ua) is not None]
-    differ = [(ua, _fast_facts(ua), parsed(ua)) for ua in taken if _fast_facts(ua) != parsed(ua)]
+    parsed = parsers().detect
+    taken = [ua for ua in uas if detect_common(ua) is not None]
+    differ = [
+        (ua, detect_common(ua), parsed(ua)) for ua in taken if detect_common(ua) != parsed(ua)
+    ]
     assert differ == []
     assert len(taken) > 400  # the shapes it exists for are taken, not left to the parsers
-    families = {facts.family for ua in taken if (facts := _fast_facts(ua)) is not None}
+    families = {found.family for ua in taken if (found := detect_common(ua)) is not None}
     assert families == {
         "Chrome", "Chrome Mobile", "Edge", "Edge Mobile", "Firefox", "Firefox Mobile", "Safari",
         "Mobile Safari",
@@ -103,13 +106,12 @@ def test_the_fast_path_agrees_with_the_parsers_on_every_user_agent_it_takes() ->
 def test_no_crawler_takes_the_fast_path() -> None:
     crawlers = _crawler_instances()
     assert len(crawlers) > 1000
-    assert [ua for ua in crawlers if _fast_facts(ua) is not None and detect(ua).is_bot] == []
-    assert [ua for ua in crawlers if _fast_facts(ua) is not None] == []
+    assert [ua for ua in crawlers if detect_common(ua) is not None and detect(ua).is_bot] == []
+    assert [ua for ua in crawlers if detect_common(ua) is not None] == []
 
 
-def test_a_policy_judges_the_facts_as_it_judges_the_detection() -> None:
+def test_a_policy_inspects_a_user_agent_as_it_judges_its_detection() -> None:
     for supported in ("defaults", "modern"):
         policy = BrowserPolicy(supported)
         for ua in corpus():
-            facts = detect_facts(ua)
-            assert policy.judge(facts) == policy.judge(Detection(*facts)), ua
+            assert policy.inspect(ua) == policy.judge(detect(ua)), ua

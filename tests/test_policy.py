@@ -12,7 +12,8 @@ from user_agents.parsers import UserAgent
 from antechamber.browsers.browserslist import browserslist
 from antechamber.browsers.caniuse import agents, version_key
 from antechamber.browsers.detect import Detection
-from antechamber.browsers.policy import MODERN, BrowserInfo, BrowserPolicy, _info
+from antechamber.browsers.info import info_of
+from antechamber.browsers.policy import MODERN, BrowserInfo, BrowserPolicy
 from test_detect import (
     ANDROID_4_STOCK,
     ANDROID_WEBVIEW_131,
@@ -476,7 +477,7 @@ def test_hints_in_a_plain_dict_and_in_starlette_headers_give_the_same_verdict(
 def test_a_verdict_carries_every_field_of_the_detection_to_its_own_field() -> None:
     # BrowserInfo is built positionally on the cold path; a reordered field would show here.
     d = Detection("fam", "agt", "1", "eng", "2", "os", "3", is_mobile=True, is_tablet=False)
-    info = _info(d, "supported", "why")
+    info = info_of(d, "supported", "why")
     assert info == BrowserInfo(
         family="fam",
         agent="agt",
@@ -491,7 +492,7 @@ def test_a_verdict_carries_every_field_of_the_detection_to_its_own_field() -> No
         is_tablet=False,
         reason="why",
     )
-    bot = _info(Detection("b", is_bot=True, is_tablet=True), "bot", "r")
+    bot = info_of(Detection("b", is_bot=True, is_tablet=True), "bot", "r")
     assert (bot.is_bot, bot.is_mobile, bot.is_tablet) == (True, False, True)
 
 

@@ -264,7 +264,7 @@ async def test_the_banner_assets_are_served(name: str, media_type: str) -> None:
     response = await get(f"/_antechamber/static/{name}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media_type)
-    assert (await get("/_antechamber/static/../settings.py")).status_code == 404
+    assert (await get("/_antechamber/static/../middleware.py")).status_code == 404
 
 
 async def test_consent_mode_defaults_follow_the_stored_choice() -> None:
