@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
 from antechamber.browsers.detect import (
     HINT_HEADERS,
@@ -51,21 +51,12 @@ _CacheKey: TypeAlias = str | tuple[str, ...]
 # A detection, or a detection and the Client Hints sent with it (see BrowserPolicy.verdict).
 _Judged: TypeAlias = Detection | tuple[Detection, Hints]
 
-K = TypeVar("K")
-V = TypeVar("V")
 
-
-class _Cache(BoundedCache[K, V]):
-    """A `BoundedCache` that `cache_info` can weigh."""
-
-    __slots__ = ()
-
-    def weight(self, seen: set[int]) -> int:
-        """Approximate bytes of the table, its keys and values (those in `seen` not again)."""
-        data = self._data
-        return sys.getsizeof(data) + sum(
-            _deep_size(key, seen) + _deep_size(value, seen) for key, value in data.items()
-        )
+def _weight(cache: BoundedCache[Any, Any], seen: set[int]) -> int:
+    """Approximate bytes of a cache, its keys and values (those in `seen` not again)."""
+    return sys.getsizeof(cache) + sum(
+        _deep_size(key, seen) + _deep_size(value, seen) for key, value in cache.items()
+    )
 
 
 class BrowserPolicy:
@@ -111,12 +102,12 @@ class BrowserPolicy:
         self.unknown = unknown
         self.cache_size = cache_size
 
-        self._cache = _Cache[_CacheKey, BrowserInfo](cache_size)
+        self._cache = BoundedCache[_CacheKey, BrowserInfo](cache_size)
         # A verdict is a function of the detection and the Client Hints alone, and never-seen
         # User-Agents are mostly new builds of a few browsers, sending the hints their browser
         # always sends: they share one judgement (and one BrowserInfo in the cache), and the
         # hints are applied once. Bounded like the cache, as a User-Agent may claim any version.
-        self._verdicts = _Cache[_Judged, BrowserInfo](cache_size)
+        self._verdicts = BoundedCache[_Judged, BrowserInfo](cache_size)
         self._user_agents = BoundedCache[str, "UserAgent"](cache_size)
         self._hits = 0
         self._misses = 0
@@ -186,7 +177,7 @@ class BrowserPolicy:
         """Hits, misses, size and approximate memory (keys and verdicts, shared verdicts once)
         of the verdict cache."""
         seen: set[int] = set()
-        size = self._cache.weight(seen) + self._verdicts.weight(seen)
+        size = _weight(self._cache, seen) + _weight(self._verdicts, seen)
         return CacheInfo(self._hits, self._misses, self.cache_size, len(self._cache), size)
 
     def cache_clear(self) -> None:
