@@ -45,7 +45,7 @@ def N_(message: str) -> str:
     return message
 
 
-# The default categories' texts, so that the catalogs carry them: settings.py holds them as plain
+# The default categories' texts, so that the catalogs carry them: settings/parties.py holds them as
 # strings, and the preferences page translates whatever title and description a category has
 # (a site's own texts pass through unchanged unless its catalogs have them).
 DEFAULT_CATEGORY_TEXTS = (
