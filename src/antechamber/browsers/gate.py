@@ -122,6 +122,8 @@ class Gate:
             BoundedCache(max(1, browsers.cache_size))
         )
         self.own_prefix = self.prefix + "/"
+        self.set_apart = self.exempt_paths | {self.prefix}
+        self.set_apart_prefixes = (self.own_prefix, *self.exempt_prefixes)
         self.routes = {
             f"{self.prefix}/continue": self.endpoints.continue_anyway,
             f"{self.prefix}/notice": self.endpoints.dismiss,
@@ -139,13 +141,9 @@ class Gate:
         info, blocked = verdict
         visit.state["user_agent"] = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
         path = visit.path
-        own = path.startswith(self.own_prefix) or path == self.prefix
-        if (
-            own
-            or self.exempt_all
-            or path in self.exempt_paths
-            or path.startswith(self.exempt_prefixes)
-        ):
+        if self.exempt_all or path in self.set_apart or path.startswith(self.set_apart_prefixes):
+            # The gate's own routes and the exempt paths.
+            own = path.startswith(self.own_prefix) or path == self.prefix
             visit.state["browser"] = replace(info, verdict="exempt")
             if not own:
                 return None

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["SCOPE_KEY", "Visit", "read_headers", "read_raw_headers"]
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
+# A `name=value` pair of a Cookie header (possessive: linear time on any header); a part
+# without `=` is no cookie.
+_COOKIE = re.compile(r"(?:^|;)([^;=]*+)=([^;]*+)")
 # Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
 
@@ -148,8 +151,9 @@ class Visit:
         outer = scope.get(SCOPE_KEY)
         if isinstance(outer, Visit) and outer.scope is scope:
             return outer
-        raw = list(scope.get("headers") or ())
-        scope["headers"] = raw  # any iterable will do for ASGI; a one-pass one is kept
+        raw = scope.get("headers")
+        if type(raw) is not list:  # any iterable will do for ASGI; a one-pass one is kept
+            raw = scope["headers"] = list(raw or ())
         path: str = scope.get("path") or "/"
         root: str = scope.get("root_path") or ""
         if root and path.startswith(root):
@@ -181,10 +185,9 @@ class Visit:
         if found is not None:
             return found
         found = self._cookies = {}
-        for part in self.raw.get(b"cookie", b"").decode("latin-1").split(";"):
-            name, sep, value = part.partition("=")
+        for name, value in _COOKIE.findall(self.raw.get(b"cookie", b"").decode("latin-1")):
             name = name.strip()
-            if name and sep:
+            if name:
                 found.setdefault(name, []).append(value.strip().strip('"'))
         return found
 
@@ -215,9 +218,9 @@ class Visit:
         framed banner invites clickjacked consent.
         """
         raw = self.raw
+        dest = raw.get(b"sec-fetch-dest")
+        if dest is not None and dest != b"document" and dest.strip().lower() != b"document":
+            return False
         if b"hx-request" in raw:
             return False
-        if raw.get(b"x-requested-with", b"").lower() == b"xmlhttprequest":
-            return False
-        dest = raw.get(b"sec-fetch-dest")
-        return dest is None or dest.strip().lower() == b"document"
+        return raw.get(b"x-requested-with", b"").lower() != b"xmlhttprequest"

@@ -24,11 +24,10 @@ charset); after that, chunks pass on as they come, less only what could begin a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from operator import attrgetter
-from types import MappingProxyType
 
 import anyio
 from starlette.types import Message, Send
@@ -93,7 +92,9 @@ class _Head:
     HTML), send it with `changes` (`_SEND`: no body to rewrite), or hold it until the body shows
     whether it is a page (`_HOLD`). `changes` to the app's headers (None: the header goes);
     `etag`: the app's, to be tagged with the visit's variant; `length`: the app's
-    Content-Length (for a HEAD: the length the GET's body would have before the markup)."""
+    Content-Length (for a HEAD: the length the GET's body would have before the markup). For a
+    held start, `kept` are the app's headers that stay as they are and `sets` the ones changed
+    whatever the visit (Vary): a rewritten page's headers are these, its length and its ETag."""
 
     action: int
     changes: dict[bytes, bytes | None]
@@ -101,7 +102,8 @@ class _Head:
     content_type: str = ""
     length: int | None = None
     nonces: tuple[str | None, str | None] = (None, None)
-    as_sent: bool = True  # the app's headers are lower-case, each name once: used as they are
+    kept: tuple[tuple[bytes, bytes], ...] = ()
+    sets: tuple[tuple[bytes, bytes], ...] = ()
 
 
 _VARY_OF = attrgetter("vary")  # a fragment's Vary names
@@ -151,10 +153,11 @@ def _head(status: int, head: bool, hooks: bool, names: list[str], message: Messa
     nonces: tuple[str | None, str | None] = (None, None)
     if _CSP[0] in found or _CSP[1] in found:
         nonces = csp_nonces([v.decode("latin-1") for k, v in raw if k in _CSP])
-    as_sent = raw is message.get("headers")
-    return _Head(
-        _HOLD, changes, etag, content_type, int(length) if length else None, nonces, as_sent
-    )
+    changed = {*changes, b"content-length", b"etag"}
+    kept = tuple((k, bytes(v)) for k, v in raw if k not in changed)
+    sets = tuple((k, v) for k, v in changes.items() if v is not None)
+    size = int(length) if length else None
+    return _Head(_HOLD, changes, etag, content_type, size, nonces, kept, sets)
 
 
 class _Rewriter:
@@ -162,7 +165,6 @@ class _Rewriter:
     held: Message | None = None  # the start, until the body shows it is a page
     head = b""  # the body so far, while the start is held
     plan = _UNSEEN
-    changes: Mapping[bytes, bytes | None] = MappingProxyType({})  # to the app's headers
     charset: str | None = None
     insertion: Scanner | None = None  # once the body is being rewritten
 
@@ -212,22 +214,21 @@ class _Rewriter:
             if key is not None and plan.nonces == (None, None):  # a nonce is new each time
                 _HEADS.put(key, plan)
         self.plan = plan
-        if plan.action == _PASS:
-            return
-        changes: Mapping[bytes, bytes | None] = plan.changes
-        if plan.etag is not None and (status != 304 or visit.variant_matched):
+        if plan.action == _HOLD:
+            self.held = message
+        elif plan.action == _SEND:
+            self._send_changed(message, status)
+
+    def _send_changed(self, message: Message, status: int) -> None:
+        """A start sent at once, with the changes its page would get (a 304, a HEAD ...)."""
+        plan = self.plan
+        changes = plan.changes
+        if plan.etag is not None and (status != 304 or self.visit.variant_matched):
             changes = {**changes, b"etag": self._tagged(plan.etag)}
-        if plan.action == _SEND and plan.length is not None:  # a HEAD: the GET's length
+        if plan.length is not None:  # a HEAD: the length the GET would carry
             self.charset = page_charset(plan.content_type, b"") or "utf-8"
             changes = {**changes, b"content-length": b"%d" % (plan.length + len(self._markup()))}
-        if plan.action == _SEND:
-            raw = read_response(message)[0]
-            message["headers"] = replaced(raw, changes)
-            return
-        if not plan.as_sent:
-            message["headers"] = read_response(message)[0]
-        self.changes = changes
-        self.held = message
+        message["headers"] = replaced(read_response(message)[0], changes)
 
     def _tagged(self, etag: bytes) -> bytes:
         return tag_etag(etag.decode("latin-1"), self.visit.variant_tag()).encode("latin-1")
@@ -252,11 +253,11 @@ class _Rewriter:
                 return  # not enough to tell yet
             charset = page_charset(plan.content_type, head[:PREFIX])
         self.held = None
-        raw = held["headers"]
         if not document or charset is None:
             # With the Vary of a page that could have been rewritten, nothing else changed.
-            vary = self.changes.get(b"vary")
-            held["headers"] = raw if vary is None else replaced(raw, {b"vary": vary})
+            vary = plan.changes.get(b"vary")
+            if vary is not None:
+                held["headers"] = replaced(read_response(held)[0], {b"vary": vary})
             await self.send(held)
             await self.send({"type": "http.response.body", "body": head, "more_body": more})
             return
@@ -267,13 +268,15 @@ class _Rewriter:
         else:
             self.insertion = Scanner(markup, hook=_chained(hooks), encoding=charset)
             body = self.insertion.feed(head, more)
-        changes = self.changes
+        headers = [*plan.kept, *plan.sets]
         if plan.length is not None and not more:  # the whole body is here: its length is known
-            changes = {**changes, b"content-length": b"%d" % len(body)}
+            headers.append((b"content-length", b"%d" % len(body)))
         elif plan.length is not None and not hooks:
-            changes = {**changes, b"content-length": b"%d" % (plan.length + len(markup))}
+            headers.append((b"content-length", b"%d" % (plan.length + len(markup))))
         # else: an element hook may change the length; the body goes without one (chunked).
-        held["headers"] = replaced(raw, changes)
+        if plan.etag is not None:
+            headers.append((b"etag", self._tagged(plan.etag)))
+        held["headers"] = headers
         await self.send(held)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
 
