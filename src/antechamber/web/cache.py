@@ -35,10 +35,11 @@ class BoundedCache(dict[K, V]):
 
     def put(self, key: K, value: V) -> V:
         """Keep `value` for `key`, the oldest entry going when the cache is full; returns it."""
-        if key not in self and len(self) >= self.size:
-            # (Another thread may have changed it first: then it is no longer full.)
-            with suppress(KeyError, RuntimeError, StopIteration):
-                del self[next(iter(self))]
+        if key not in self:
+            while len(self) >= self.size:
+                # (Another thread may have taken that entry first: then try the next.)
+                with suppress(KeyError, RuntimeError, StopIteration):
+                    del self[next(iter(self))]
         self[key] = value
         return value
 
