@@ -264,7 +264,8 @@ class _Rewriter:
         self.charset = self.visit.charset = charset
         markup = self._markup()
         if at is not None and markup:
-            body = b"".join((head[:at], markup, head[at:]))
+            page = memoryview(head)  # joined from views: the page is copied once, not three times
+            body = b"".join((page[:at], markup, page[at:]))
         else:
             self.insertion = Scanner(markup, hook=_chained(hooks), encoding=charset)
             body = self.insertion.feed(head, more)
