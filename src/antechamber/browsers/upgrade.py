@@ -19,19 +19,17 @@ when the caniuse snapshot is refreshed:
   10.15: 15.6, 11: 16.6, 12: 17.6, 13: 18.6). Which iPhones stop at which iOS: Apple's
   compatibility lists for each iOS release.
 
-What a User-Agent cannot tell, we do not guess: macOS has reported itself as 10.15.7 since 2020
-and Chrome's reduced UA says "Android 10" whatever the version, so only versions below those are
-trusted to limit anything; Windows 11 says "Windows NT 10.0" like Windows 10, which needs no limit.
+Which system a User-Agent reports, and how far its version can be trusted, is
+`antechamber.browsers.platforms` (`platform_of`, importable from here as before).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from antechamber.browsers.caniuse import agents
+from antechamber.browsers.platforms import PLATFORM_NAMES, Platform, Version, platform_of
 
 __all__ = [
     "BRANDS",
@@ -44,18 +42,6 @@ __all__ = [
     "advise",
     "platform_of",
 ]
-
-Platform = Literal["windows", "macos", "linux", "chromeos", "android", "ios", "other"]
-
-PLATFORM_NAMES: Mapping[Platform, str] = {
-    "windows": "Windows",
-    "macos": "macOS",
-    "linux": "Linux",
-    "chromeos": "ChromeOS",
-    "android": "Android",
-    "ios": "iOS",
-    "other": "",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +140,6 @@ _BRAND_OF_AGENT = {
     "op_mob": "opera",
 }
 
-Version = tuple[int, ...]
-
 # (brand, platform) -> [(OS versions below this, last browser version they run)], oldest first.
 # None as the version: the browser never ran there at all.
 _CHROMIUM_MACOS: tuple[tuple[Version, str | None], ...] = (
@@ -219,57 +203,6 @@ class Advice:
     update_ios: bool = False  # on iOS every browser is Safari's engine: the system is the fix
     ios_devices: str | None = None  # devices whose last iOS the visitor is on
     system_too_old: bool = False  # nothing that the policy admits runs on this system
-
-
-# Bounded digit runs: a hostile UA's 5,000-digit "version" is no version (and int() would refuse).
-_WINDOWS_NT = re.compile(r"Windows NT (\d{1,3})\.(\d{1,3})(?!\d)")
-_MAC = re.compile(r"Mac OS X (\d{1,3})[._](\d{1,3})(?!\d)")
-_IOS = re.compile(r"(?:iPhone|CPU) OS (\d{1,3})_(\d{1,3})(?!\d)")
-_ANDROID = re.compile(r"Android (\d{1,3})(?:\.(\d{1,3}))?(?!\d)")
-_WINDOWS_NAMES = {
-    (5, 0): "2000",
-    (5, 1): "XP",
-    (5, 2): "XP",
-    (6, 0): "Vista",
-    (6, 1): "7",
-    (6, 2): "8",
-    (6, 3): "8.1",
-}
-
-
-def platform_of(os_family: str | None, user_agent: str) -> tuple[Platform, Version | None, str]:
-    """The visitor's platform, its version when the UA can be trusted on it, and a display name."""
-    family = (os_family or "").lower()
-    if family.startswith("windows") and "phone" not in family:
-        match = _WINDOWS_NT.search(user_agent)
-        if match:
-            version = (int(match[1]), int(match[2]))
-            name = _WINDOWS_NAMES.get(version, "10/11" if version >= (10, 0) else "")
-            return "windows", version, f"Windows {name}".strip()
-        return "windows", None, "Windows"
-    if family in ("ios", "ipados"):
-        match = _IOS.search(user_agent)
-        if match:
-            return "ios", (int(match[1]), int(match[2])), f"iOS {match[1]}.{match[2]}"
-        return "ios", None, "iOS"
-    if family in ("mac os x", "macos"):
-        match = _MAC.search(user_agent)
-        if match and (int(match[1]), int(match[2])) < (10, 15):
-            return "macos", (int(match[1]), int(match[2])), f"macOS {match[1]}.{match[2]}"
-        return "macos", None, "macOS"
-    if family == "android":
-        match = _ANDROID.search(user_agent)
-        if match:
-            version = (int(match[1]), int(match[2] or 0))
-            shown = f"{match[1]}.{match[2]}" if match[2] else match[1]
-            if version < (10,):
-                return "android", version, f"Android {shown}"
-        return "android", None, "Android"
-    if family in ("chrome os", "chromeos"):
-        return "chromeos", None, "ChromeOS"
-    if family in ("linux", "ubuntu", "debian", "fedora", "red hat", "suse", "mint", "arch linux"):
-        return "linux", None, "Linux"
-    return "other", None, ""
 
 
 def _cap(brand: str, platform: Platform, version: Version | None) -> tuple[bool, str | None]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from antechamber.consent.addresses import PrefixRule, address_key
 from antechamber.consent.placeholder import Placeholders, frame_size
 from antechamber.consent.state import ConsentState
 from antechamber.pages import Pages
@@ -38,7 +39,6 @@ _ATTRIBUTE = re.compile(
 )
 _TAG_NAME = re.compile(r"<[A-Za-z][^\t\n\f\r />]*")
 _KEYS = re.compile(r"[^\s,]+")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):", re.ASCII)
 _EXECUTABLE_TYPES = frozenset(
     {
         "",
@@ -53,9 +53,6 @@ _EXECUTABLE_TYPES = frozenset(
     }
 )
 _ID = re.compile(r"[A-Za-z][\w.:-]{0,99}")
-# A prefix that ends inside a path segment or host (`https://x.com/embed`) matches only up to a
-# boundary: not `https://x.com/embedded` nor `https://x.com.evil.example/`.
-_BOUNDARY = "/?#"
 
 
 class HookedElement(Protocol):
@@ -100,41 +97,6 @@ def start_tag_attributes(tag: str) -> dict[str, str]:
     return attributes
 
 
-def _url_key(url: str) -> str | None:
-    """An address as `url_prefix_key` compares it, or None for one that is not absolute http(s)
-    or protocol-relative (relative paths, `javascript:`, `about:blank`)."""
-    # As browsers read it: surrounding whitespace stripped, tabs and newlines dropped, `\` read
-    # as `/`, and after `http(s):` any number of slashes (`https:/x.com` can load x.com too).
-    url = re.sub(r"[\t\n\r]", "", url.strip(" \t\n\f\r")).replace("\\", "/")
-    scheme = _SCHEME.match(url)
-    if scheme is not None:
-        if scheme[1].lower() not in ("http", "https"):
-            return None
-        url = url[scheme.end() :]
-    elif not url.startswith("//"):
-        return None
-    rest = url.lstrip("/")
-    authority = re.match(r"[^/?#]*", rest)
-    if authority and "@" in authority[0]:  # `user:pass@host`: the host is what loads
-        rest = rest[authority[0].rindex("@") + 1 :]
-    return url_prefix_key("//" + rest) if rest else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    prefix: str  # a url_prefix_key
-    partner: Partner
-
-    def matches(self, key: str) -> bool:
-        if not key.startswith(self.prefix):
-            return False
-        rest = key[len(self.prefix) :]
-        if not rest or self.prefix[-1] in _BOUNDARY + "=&" or rest[0] in _BOUNDARY:
-            return True
-        # A bare host (`//video.example`) covers every port of it.
-        return rest[0] == ":" and not any(c in self.prefix[2:] for c in _BOUNDARY + ":")
-
-
 @dataclass(frozen=True, slots=True)
 class _Gate:
     """What holds one element back: the keys that must all be granted, shown as `partner`
@@ -163,9 +125,9 @@ class EmbedGuard:
         self.placeholders = Placeholders(pages)
 
     @staticmethod
-    def _rules(partners: list[Partner], field: str) -> tuple[_Rule, ...]:
+    def _rules(partners: list[Partner], field: str) -> tuple[PrefixRule, ...]:
         rules = [
-            _Rule(url_prefix_key(prefix), partner)
+            PrefixRule(url_prefix_key(prefix), partner)
             for partner in partners
             for prefix in getattr(partner, field)
         ]
@@ -197,8 +159,8 @@ class EmbedGuard:
 
     # -- rules ------------------------------------------------------------------------------------
 
-    def partner_for(self, rules: tuple[_Rule, ...], url: str | None) -> Partner | None:
-        key = None if url is None else _url_key(url)
+    def partner_for(self, rules: tuple[PrefixRule, ...], url: str | None) -> Partner | None:
+        key = None if url is None else address_key(url)
         if key is None:
             return None
         return next((rule.partner for rule in rules if rule.matches(key)), None)
@@ -299,7 +261,7 @@ class EmbedPage:
             if key not in target:
                 target.append(key)
         src = attributes.get("src", "")
-        url_key = _url_key(src) if src else None
+        url_key = address_key(src) if src else None
         frame_id = attributes.get("id", "")
         target_id = frame_id if _ID.fullmatch(frame_id) else anchor
         return self.guard.placeholders.render(

@@ -7,6 +7,9 @@ Every "partner" on the site is a local stand-in: its script is served by the dem
 sets the cookies the real one would, so that the consent banner and the server-side enforcement
 can be seen at work. No request leaves the machine.
 
+The partners it declares, and the host names of its embedded stand-ins, are in
+`antechamber.demo.partners` (importable from here as before).
+
 For tests and for embedding: `demo_settings(data_dir, secret_key)` gives the settings the demo
 runs with, and `create_app(settings)` the whole site, middleware included.
 """
@@ -31,7 +34,8 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.demo import content
-from antechamber.settings import Cookie, Partner, Settings
+from antechamber.demo.partners import PARTNERS, SOCIAL_HOST, VIDEO_HOST
+from antechamber.settings import Settings
 
 __all__ = [
     "CSP",
@@ -45,11 +49,6 @@ __all__ = [
 ]
 
 HERE = Path(__file__).parent
-# The embedded video and social post come from stand-ins that this same server answers under
-# other host names (`*.localhost` is the machine itself in every browser): other origins, as a
-# real embed's are, yet no request leaves the machine.
-VIDEO_HOST = "video.localhost"
-SOCIAL_HOST = "social.localhost"
 CSP = (
     "default-src 'self'; "
     f"frame-src 'self' {VIDEO_HOST}:* {SOCIAL_HOST}:*; "
@@ -57,76 +56,6 @@ CSP = (
 )
 # For the preview links: a browser the demo's policy (`defaults`) turns away.
 IE_11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
-
-DAY = 24 * 3600
-PARTNERS = [
-    Partner(
-        "google-analytics",
-        "Google Analytics (stand-in)",
-        "analytics",
-        cookies=[
-            Cookie("_ga", max_age=730 * DAY, purpose="Tells one visitor from another."),
-            Cookie("_ga_*", max_age=730 * DAY, purpose="Keeps the state of a visit."),
-            Cookie("_gid", max_age=1 * DAY, purpose="Tells visitors apart for a day."),
-        ],
-        privacy_url="https://policies.google.com/privacy",
-        purposes="Counts visits and measures which stories are read, in aggregate.",
-    ),
-    Partner(
-        "meta-pixel",
-        "Meta Pixel (stand-in)",
-        "advertising",
-        cookies=[
-            Cookie("_fbp", max_age=90 * DAY, purpose="Links visits to ads seen on Facebook."),
-        ],
-        privacy_url="https://www.facebook.com/privacy/policy/",
-        purposes="Measures whether ads shown elsewhere led readers to this site.",
-    ),
-    Partner(
-        "northwind-ads",
-        "Northwind Ads (invented ad network)",
-        "advertising",
-        cookies=[
-            Cookie(
-                "nw_uid",
-                max_age=395 * DAY,
-                purpose="Recognises your browser across the sites that show its ads.",
-                third_party=True,
-            ),
-            Cookie("nw_seg", max_age=30 * DAY, purpose="Remembers which ads you have seen."),
-        ],
-        privacy_url="/cookies#northwind-ads",
-        purposes="Chooses the ads in the page's ad slots and limits how often you see each one.",
-    ),
-    Partner(
-        "sharebar",
-        "ShareBar (invented share widget)",
-        "social",
-        cookies=[Cookie("sb_uid", purpose="Counts shares from this browser.")],
-        privacy_url="/cookies#sharebar",
-        purposes="Shows share buttons under articles and counts shares.",
-    ),
-    Partner(
-        "streamly",
-        "Streamly (invented video service)",
-        "social",
-        cookies=["st_uid"],
-        privacy_url="/cookies#streamly",
-        purposes="Plays the videos embedded in articles and counts who watched them.",
-        # A bare host covers its every port: the demo runs on whichever it is given.
-        embeds=[f"//{VIDEO_HOST}"],
-    ),
-    Partner(
-        "chirp",
-        "Chirp (invented social network)",
-        "social",
-        cookies=["ch_uid"],
-        privacy_url="/cookies#chirp",
-        purposes="Shows posts from Chirp embedded in articles, with their replies and likes.",
-        embeds=[f"//{SOCIAL_HOST}"],
-        scripts=[f"//{SOCIAL_HOST}"],
-    ),
-]
 
 # A 1x1 transparent GIF: the "sync pixel" by which the ad network sets its cookie from the server.
 _PIXEL = (

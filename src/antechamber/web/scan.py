@@ -26,6 +26,9 @@ Rules (for bytes in any ASCII-compatible charset; leave UTF-16/32 pages alone):
   unfinished tag of more than 1 MB (a huge inline `data:` URL split over chunks) ends the
   scanning: the rest passes unchanged and unseen, and the fragment goes at the end.
 
+The patterns it steps with, `Element` and `parse_attributes` live in `antechamber.web.markup`
+(and are importable from here as before).
+
 Not modelled: foreign content (`<svg>`/`<math>` treat `<style>` as markup there) and the
 tree builder in general; a document that ends inside raw text gets the fragment inside it.
 """
@@ -33,143 +36,23 @@ tree builder in general; a document that ends inside raw text gets the fragment 
 from __future__ import annotations
 
 import codecs
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from html.entities import html5
+
+# The patterns are this module's globals under their old names: the scanner reads them here, and
+# a test swaps `_PLAIN` for a text-only one to check the exact rules alone.
+from antechamber.web.markup import COMMENT_END as _COMMENT_END
+from antechamber.web.markup import NAME as _NAME
+from antechamber.web.markup import PLAIN as _PLAIN
+from antechamber.web.markup import RAW_END as _RAW_END
+from antechamber.web.markup import SCRIPT as _SCRIPT
+from antechamber.web.markup import TAG as _TAG
+from antechamber.web.markup import Element, ElementHook, parse_attributes
 
 __all__ = ["HOLD_LIMIT", "Element", "ElementHook", "Scanner", "parse_attributes"]
 
 HOLD_LIMIT = 64 * 1024  # the most a hooked element may hold back before it passes unseen
 _CONTEXT_LIMIT = 1 << 20  # an unfinished tag this long: stop scanning, append at the end
 
-_RAW_TEXT = r"script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
-# A tag's attributes, as the tokenizer reads them: quotes open a value only after `=`; an
-# unfinished quoted value leaves the tag unfinished (the look-ahead refuses to read it as a name).
-_ATTRS = (
-    rb"(?:[\t\n\f\r /]++"
-    rb"|[^\t\n\f\r />][^\t\n\f\r />=]*+"
-    rb"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
-    rb"(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >\"'][^\t\n\f\r >]*+|(?=>)))?"
-    rb"(?![\t\n\f\r ]*+=))*+"
-)
-_TAG = re.compile(rb"</?[A-Za-z][^\t\n\f\r />]*+" + _ATTRS + rb">")
-
-
-def _name_except(words: list[str]) -> bytes:
-    """A lower-case tag name that is none of `words`. The look-ahead comes only after a first
-    letter that begins one of them: one look-ahead on every tag cost 260 ns a tag, more than
-    all the rest of the scan (a 50 KB page of 1,700 tags: 700 µs, now 280 µs; `benchmarks/scan.py`).
-    """
-    delimiter = "[\t\n\f\r />]"
-    by_letter: dict[str, list[str]] = {}
-    for word in words:
-        by_letter.setdefault(word[0], []).append(word[1:] + delimiter)
-    others = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in by_letter)
-    guarded = [f"{c}(?!{'|'.join(rests)})" for c, rests in sorted(by_letter.items())]
-    return f"(?:[{others}]|{'|'.join(guarded)})[a-z0-9-]*+".encode()
-
-
-# What a scan steps over in one regex call: text, comments, bogus comments and the tags of the
-# common shape (a lower-case name, attributes separated by whitespace, `=` with no space around
-# it, values quoted or plain) whose name is not one the scanner must act on. Anything else stops
-# it, and the exact rules in `Scanner._scan` take over. Possessive everywhere: linear time.
-_WELL_FORMED_ATTRS = (
-    rb"(?:[\t\n\f\r /]++[^\t\n\f\r />\"'=]++"
-    rb"(?:=(?:\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >\"'=`<][^\t\n\f\r >\"'=`<]*+))?)*+"
-    rb"[\t\n\f\r /]*+>"
-)
-_PLAIN = re.compile(
-    rb"(?:[^<]*+<(?:"
-    + _name_except([*_RAW_TEXT.split("|"), "template"])
-    + _WELL_FORMED_ATTRS
-    + rb"|/"
-    + _name_except(["body", "template"])
-    + _WELL_FORMED_ATTRS
-    + rb"|!--(?:-?>|(?:[^-]++|-(?!-!?>))*+--!?>)"
-    rb"|!(?!--)[^>]*+>"
-    rb"|\?[^>]*+>"
-    rb"|/[^A-Za-z>][^>]*+>"
-    rb"|/>"
-    rb"|(?=[^A-Za-z/!?])"
-    rb"))*+[^<]*+"
-)
-_NAME = re.compile(rb"</?([A-Za-z][^\t\n\f\r />]*+)(?=[\t\n\f\r />])")
-_COMMENT_END = re.compile(rb"--!?>")
-_SCRIPT = (
-    re.compile(rb"(?i:</script)[\t\n\f\r />]|<!--"),
-    re.compile(rb"-->|(?i:</?script)[\t\n\f\r />]"),
-    re.compile(rb"-->|(?i:</script)[\t\n\f\r />]"),
-)
-_RAW_END = {
-    name.encode(): re.compile(rb"(?i:</" + name.encode() + rb")[\t\n\f\r />]")
-    for name in _RAW_TEXT.split("|")
-}
-
 _DATA, _COMMENT, _BOGUS, _RAW, _SCRIPT_DATA, _CAPTURE = range(6)
-
-
-@dataclass(frozen=True, slots=True)
-class Element:
-    """An element a hook sees: `<iframe ...>...</iframe>` whole, or a `<script ...>` start tag."""
-
-    name: str
-    attributes: dict[str, str]
-    raw: bytes
-
-
-ElementHook = Callable[[Element], bytes | None]
-
-_ATTRIBUTE = re.compile(
-    rb"([^\t\n\f\r />][^\t\n\f\r />=]*)"
-    rb"(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:\"([^\"]*)\"|'([^']*)'|([^\t\n\f\r >]+)|(?=>)))?"
-)
-_REFERENCE = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
-_C1 = {  # numeric references the HTML standard maps to windows-1252
-    0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x0192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020,
-    0x87: 0x2021, 0x88: 0x02C6, 0x89: 0x2030, 0x8A: 0x0160, 0x8B: 0x2039, 0x8C: 0x0152,
-    0x8E: 0x017D, 0x91: 0x2018, 0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022,
-    0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02DC, 0x99: 0x2122, 0x9A: 0x0161, 0x9B: 0x203A,
-    0x9C: 0x0153, 0x9E: 0x017E, 0x9F: 0x0178,
-}  # fmt: skip
-
-
-def _reference(match: re.Match[str]) -> str:
-    """One character reference in an attribute value, decoded as the tokenizer does."""
-    hexa, decimal, name = match.groups()
-    if name is None:
-        code = int(hexa, 16) if hexa is not None else int(decimal)
-        code = _C1.get(code, code)
-        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            return "\ufffd"
-        return chr(code)
-    if name in html5 and name.endswith(";"):
-        return html5[name]
-    # Legacy names without ";": the longest known prefix, but in an attribute not when an
-    # alphanumeric or "=" follows it (`?a=1&copy=2` stays as written).
-    for end in range(len(name.rstrip(";")), 1, -1):
-        if name[:end] in html5:
-            after = name[end:end + 1] or match.string[match.end():match.end() + 1]  # fmt: skip
-            if after.isalnum() or after == "=":
-                return match.group()
-            return html5[name[:end]] + name[end:]
-    return match.group()
-
-
-def parse_attributes(tag: bytes, encoding: str = "utf-8") -> dict[str, str]:
-    """A start tag's attributes: names lower-cased, the first of a repeated name kept, values
-    with character references decoded."""
-    name = _NAME.match(tag)
-    start = name.end() if name else len(tag)
-    found: dict[str, str] = {}
-    for match in _ATTRIBUTE.finditer(tag, start, len(tag) - 1 if tag.endswith(b">") else len(tag)):
-        key = match.group(1).decode(encoding, "replace").lower()
-        raw = next((g for g in match.groups()[1:] if g is not None), b"")
-        value = raw.decode(encoding, "replace")
-        if "&" in value:
-            value = _REFERENCE.sub(_reference, value)
-        found.setdefault(key, value)
-    return found
 
 
 class Scanner:
