@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antechamber.web import scan
+from antechamber.web.page import splice
 from antechamber.web.scan import Element, Scanner, parse_attributes
 
 F = b"[FRAGMENT]"
@@ -336,3 +337,15 @@ def test_with_a_hook_any_split_gives_the_whole_answer(document: bytes, cuts: lis
     expected = hooked([document])
     assert expected.count(b"\x01") == 1
     assert hooked(chunks) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(document=markup)
+def test_a_whole_body_spliced_from_its_elements_found_once_is_what_the_scanner_makes(
+    document: bytes,
+) -> None:
+    # The rewriter scans a whole body once and splices later responses from what it found.
+    at = Scanner(b"\x01").feed(document, False).index(b"\x01")
+    found: list[Element] = []
+    Scanner(hook=lambda element: found.append(element)).feed(document, False)
+    assert splice(document, at, b"\x01", tuple(found), gate) == hooked([document])

@@ -97,11 +97,13 @@ RAW_END = {
 
 @dataclass(frozen=True, slots=True)
 class Element:
-    """An element a hook sees: `<iframe ...>...</iframe>` whole, or a `<script ...>` start tag."""
+    """An element a hook sees: `<iframe ...>...</iframe>` whole, or a `<script ...>` start tag;
+    `start`: the offset in the body where `raw` begins."""
 
     name: str
     attributes: dict[str, str]
     raw: bytes
+    start: int = 0
 
 
 ElementHook = Callable[[Element], bytes | None]

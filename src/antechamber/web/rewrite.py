@@ -35,7 +35,7 @@ from starlette.types import Message, Send
 from antechamber.web.cache import BoundedCache
 from antechamber.web.csp import csp_nonces
 from antechamber.web.headers import media_type, merged_vary, read_response, replaced
-from antechamber.web.page import PREFIX, is_document, page_charset, whole_body
+from antechamber.web.page import PREFIX, PageBody, is_document, page_charset, whole_body
 from antechamber.web.request import Visit
 from antechamber.web.scan import Element, ElementHook, Scanner
 from antechamber.web.validators import tag_etag
@@ -239,6 +239,7 @@ class _Rewriter:
         assert held is not None
         hooks = self.visit.element_hooks
         at: int | None = None
+        known: PageBody | None = None
         document: bool | None
         if not more:  # the whole body is here
             known = whole_body(plan.content_type, head)
@@ -266,8 +267,11 @@ class _Rewriter:
         if at is not None and markup:
             page = memoryview(head)  # joined from views: the page is copied once, not three times
             body = b"".join((page[:at], markup, page[at:]))
+        elif known is not None and hooks:  # the elements of a whole body are found once
+            body = known.rewritten(markup, _chained(hooks))
         else:
-            self.insertion = Scanner(markup, hook=_chained(hooks), encoding=charset)
+            hook = _chained(hooks) if hooks else None
+            self.insertion = Scanner(markup, hook=hook, encoding=charset)
             body = self.insertion.feed(head, more)
         headers = [*plan.kept, *plan.sets]
         if plan.length is not None and not more:  # the whole body is here: its length is known
@@ -302,10 +306,8 @@ class _Rewriter:
         await self({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-def _chained(hooks: list[ElementHook]) -> ElementHook | None:
+def _chained(hooks: list[ElementHook]) -> ElementHook:
     """One hook for the scanner: each registered hook in turn; the first answer wins."""
-    if not hooks:
-        return None
     if len(hooks) == 1:
         return hooks[0]
 

@@ -144,7 +144,7 @@ class Scanner:
         raw = self._buf[start - self._base : stop - self._base]
         tag = _TAG.match(raw)
         attributes = parse_attributes(raw[: tag.end()] if tag else raw, self.encoding)
-        replacement = self.hook(Element(name, attributes, raw))
+        replacement = self.hook(Element(name, attributes, raw, start))
         if replacement is not None:
             self._out.append(replacement)
             self._sent = stop
