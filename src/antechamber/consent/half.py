@@ -27,7 +27,7 @@ from antechamber.pages import Pages
 from antechamber.settings import Settings
 from antechamber.web.cache import BoundedCache
 from antechamber.web.forms import set_cookie
-from antechamber.web.headers import add_vary, lower_names
+from antechamber.web.headers import add_vary, read_response
 from antechamber.web.request import Visit
 from antechamber.web.rewrite import Fragment
 from antechamber.web.scan import Element
@@ -189,15 +189,16 @@ class ConsentHalf:
         if not matcher:
             return send
 
+        deletions = self.deletions(visit, state)
+
         async def enforcing_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message}
-                raw = lower_names(message).raw
-                kept, removed = self.rules.filter_set_cookie(raw, matcher)
-                deletions = self.deletions(visit, state)
-                if removed or deletions:
-                    message["headers"] = kept + deletions
-                    add_vary(MutableHeaders(scope=message), "Cookie")
+                raw, found = read_response(message)
+                if deletions or b"set-cookie" in found:
+                    kept, removed = self.rules.filter_set_cookie(raw, matcher)
+                    if removed or deletions:
+                        message = {**message, "headers": kept + deletions}
+                        add_vary(MutableHeaders(scope=message), "Cookie")
             await send(message)
 
         return enforcing_send
