@@ -3,6 +3,7 @@
 psycopg 3 and its async pool, installed by `pip install 'antechamber[postgres]'`. Writes are
 batched (the records waiting when a writer is free go in one transaction) by at most `_WRITERS`
 tasks on the event loop, so that nothing blocks it and a burst of choices costs a few commits.
+The tables and the statements it runs are in `antechamber.consent.postgres_sql`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from antechamber.consent.postgres_sql import (
+    EARLIEST,
+    INSERT,
+    LATEST,
+    SCHEMA,
+    SELECT,
+    STATS,
+    insert_values,
+)
 from antechamber.consent.records import (
-    COLUMNS,
     PAGE_SIZE,
     SCHEMA_VERSION,
     ConsentRecord,
@@ -24,7 +33,6 @@ from antechamber.consent.records import (
     DayStats,
     assemble,
     from_row,
-    row_values,
 )
 from antechamber.consent.retention import Retention
 
@@ -34,41 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresConsentStore"]
 
-_SCHEMA = (
-    # Two instances starting together must not both create the table (a unique violation).
-    "SELECT pg_advisory_xact_lock(hashtext('antechamber.consent_records'))",
-    """CREATE TABLE IF NOT EXISTS consent_records (
-        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        consent_id text NOT NULL,
-        recorded_at timestamptz NOT NULL,
-        action text NOT NULL,
-        revision integer NOT NULL,
-        categories text NOT NULL,
-        partners text NOT NULL,
-        gpc boolean NOT NULL,
-        ip_hash text,
-        banner_hash text,
-        locale text,
-        user_agent text
-    )""",
-    "CREATE INDEX IF NOT EXISTS consent_records_consent_id ON consent_records (consent_id, id)",
-    "CREATE INDEX IF NOT EXISTS consent_records_recorded_at ON consent_records (recorded_at, id)",
-    """CREATE TABLE IF NOT EXISTS consent_records_schema (
-        version integer PRIMARY KEY,
-        applied_at timestamptz NOT NULL DEFAULT now()
-    )""",
-    "INSERT INTO consent_records_schema (version) VALUES (%s) ON CONFLICT DO NOTHING",
-)
-_SELECT = f"SELECT id, {', '.join(COLUMNS)} FROM consent_records"  # noqa: S608 (constants)
-_INSERT = (
-    f"INSERT INTO consent_records ({', '.join(COLUMNS)}) "  # noqa: S608 (constants)
-    f"VALUES ({', '.join(['%s'] * len(COLUMNS))})"
-)
 _BATCH = 256
 _WRITERS = 4  # concurrent batches, and the size of the pool
 _WAIT = 3.0  # seconds a choice waits for a connection before the visitor is told it failed
-_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
-_LATEST = datetime(9999, 12, 30, tzinfo=UTC)
 
 
 def _require_psycopg() -> None:
@@ -128,7 +104,7 @@ class PostgresConsentStore:
     async def history(self, consent_id: str) -> list[ConsentRecord]:
         async with self._connection() as conn:
             cursor = await conn.execute(
-                f"{_SELECT} WHERE consent_id = %s ORDER BY id DESC", (consent_id,)
+                f"{SELECT} WHERE consent_id = %s ORDER BY id DESC", (consent_id,)
             )
             return [from_row(row[1:]) for row in await cursor.fetchall()]
 
@@ -136,13 +112,13 @@ class PostgresConsentStore:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> AsyncIterator[ConsentRecord]:
         # Keyset pages on (recorded_at, id): no transaction stays open while the caller works.
-        after: tuple[datetime, int] = (since or _EARLIEST, 0)
+        after: tuple[datetime, int] = (since or EARLIEST, 0)
         while True:
             async with self._connection() as conn:
                 cursor = await conn.execute(
-                    f"{_SELECT} WHERE (recorded_at, id) > (%s, %s) AND recorded_at < %s "
+                    f"{SELECT} WHERE (recorded_at, id) > (%s, %s) AND recorded_at < %s "
                     "ORDER BY recorded_at, id LIMIT %s",
-                    (*after, until or _LATEST, PAGE_SIZE),
+                    (*after, until or LATEST, PAGE_SIZE),
                 )
                 rows = await cursor.fetchall()
             for row in rows:
@@ -175,22 +151,10 @@ class PostgresConsentStore:
                 return deleted
 
     async def stats(self, since: datetime | None = None) -> list[DayStats]:
-        # Counted by PostgreSQL (jsonb_each), not by streaming every record through Python.
-        day = "(recorded_at AT TIME ZONE 'UTC')::date"
-        queries = [
-            f"SELECT {day}, action, count(*) FROM consent_records "  # noqa: S608
-            "WHERE recorded_at >= %s GROUP BY 1, 2",
-            *(
-                f"SELECT {day}, j.key, count(*) FROM consent_records, "  # noqa: S608
-                f"jsonb_each({column}::jsonb) AS j "
-                "WHERE recorded_at >= %s AND j.value = 'true'::jsonb GROUP BY 1, 2"
-                for column in ("categories", "partners")
-            ),
-        ]
         counted = []
         async with self._connection() as conn:
-            for query in queries:
-                cursor = await conn.execute(query, (since or _EARLIEST,))
+            for query in STATS:
+                cursor = await conn.execute(query, (since or EARLIEST,))
                 counted.append(await cursor.fetchall())
         return assemble(*counted)
 
@@ -254,7 +218,7 @@ class PostgresConsentStore:
             if self._schema_ready:
                 return
             async with conn.transaction():
-                for statement in _SCHEMA:
+                for statement in SCHEMA:
                     await conn.execute(statement, (SCHEMA_VERSION,) if "%s" in statement else ())
             self._schema_ready = True
 
@@ -276,7 +240,7 @@ class PostgresConsentStore:
             error: Exception | None = None
             try:
                 async with self._connection() as conn, conn.cursor() as cursor:
-                    await cursor.executemany(_INSERT, [_values(rec) for rec, _ in batch])
+                    await cursor.executemany(INSERT, [insert_values(rec) for rec, _ in batch])
             except Exception as exc:
                 error = exc
             for _, future in batch:
@@ -290,11 +254,6 @@ class PostgresConsentStore:
                         future.set_exception(
                             ConsentStoreError(f"could not write consent record: {error}")
                         )
-
-
-def _values(rec: ConsentRecord) -> tuple[Any, ...]:
-    consent_id, recorded_at, *rest = row_values(rec)
-    return (consent_id, datetime.fromisoformat(recorded_at), *rest)
 
 
 def _one_line(error: Exception) -> str:
