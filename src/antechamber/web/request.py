@@ -81,18 +81,24 @@ class Visit:
     the element (`antechamber.web.scan.ElementHook`).
     """
 
-    # What most requests leave as it is, set on the class: a request's Visit is made with
-    # six attributes, not sixteen (scripts/bench --instructions, static 6 KB page).
-    banner: Callable[[Visit], str] | None = None  # the consent banner, for `banner_html`
-    consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
-    rewriting = False  # an outer layer rewrites this response
-    # The page's charset once the rewriter has read it (before the first hook is called).
-    charset: str | None = None
-    variant_matched = False  # If-None-Match named the current variant
-    # The fragments rendered: how many there were then, and their markup.
-    markup: tuple[int, str] | None = None
-    _cookies: dict[str, list[str]] | None = None
-    _headers: dict[str, str] | None = None
+    __slots__ = (
+        "_cookies",
+        "_headers",
+        "banner",
+        "charset",
+        "consent_head",
+        "element_hooks",
+        "fragments",
+        "markup",
+        "path",
+        "raw",
+        "raw_headers",
+        "rewriting",
+        "root_path",
+        "scope",
+        "state",
+        "variant_matched",
+    )
 
     def __init__(
         self,
@@ -110,6 +116,16 @@ class Visit:
         self.state = state
         self.fragments: list[Fragment] = []
         self.element_hooks: list[ElementHook] = []
+        self.banner: Callable[[Visit], str] | None = None  # the consent banner, `banner_html`
+        self.consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
+        self.rewriting = False  # an outer layer rewrites this response
+        # The page's charset once the rewriter has read it (before the first hook is called).
+        self.charset: str | None = None
+        self.variant_matched = False  # If-None-Match named the current variant
+        # The fragments rendered: how many there were then, and their markup.
+        self.markup: tuple[int, str] | None = None
+        self._cookies: dict[str, list[str]] | None = None
+        self._headers: dict[str, str] | None = None
 
     def header(self, name: str) -> str | None:
         """The header `name` (lower case) as text, or None when the request has none."""

@@ -161,16 +161,16 @@ def _head(status: int, head: bool, hooks: bool, names: list[str], message: Messa
 
 
 class _Rewriter:
-    # Set on the class: a response that is not rewritten never sets them.
-    held: Message | None = None  # the start, until the body shows it is a page
-    head = b""  # the body so far, while the start is held
-    plan = _UNSEEN
-    charset: str | None = None
-    insertion: Scanner | None = None  # once the body is being rewritten
+    __slots__ = ("charset", "head", "held", "insertion", "plan", "send", "visit")
 
     def __init__(self, visit: Visit, send: Send) -> None:
         self.visit = visit
         self.send = send
+        self.held: Message | None = None  # the start, until the body shows it is a page
+        self.head = b""  # the body so far, while the start is held
+        self.plan = _UNSEEN
+        self.charset: str | None = None
+        self.insertion: Scanner | None = None  # once the body is being rewritten
 
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
