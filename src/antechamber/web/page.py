@@ -27,7 +27,7 @@ PREFIX = 1024  # what browsers prescan for <meta charset>
 # body (`PageBody`): the same page is sent again and again. Scanning the 6 KB static page cost 178k
 # instructions a request; with this, the warm path went from 468.3k to 278.1k, and keeping in it
 # which tags an element hook could be shown saved another 32k (scripts/bench --instructions).
-# Looked up by length and the first and last 256 bytes, then compared whole: keyed on the whole
+# Looked up by length and the first and last 64 bytes, then compared whole: keyed on the whole
 # body, the Jinja2 page cost 67k more (its new bytes hashed on every request). At most 32 bodies
 # of up to 64 KB: 2 MB.
 _WHOLE_LIMIT = 64 * 1024
@@ -76,7 +76,7 @@ _WHOLE: BoundedCache[tuple[str, int, bytes, bytes], PageBody] = BoundedCache(32)
 
 def whole_body(content_type: str, body: bytes) -> PageBody:
     """`body` worked out (see `PageBody`), from the cache when it was seen before."""
-    key = (content_type, len(body), body[:256], body[-256:])
+    key = (content_type, len(body), body[:64], body[-64:])
     known = _WHOLE.get(key)
     if known is not None and known.body == body:
         return known
