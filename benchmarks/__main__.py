@@ -9,6 +9,8 @@
                                   # server (the warm path under uvicorn and wrk)
     scripts/bench --instructions  # instructions per request, counted by callgrind: the same
                                   # figures on every run (benchmarks/instructions.py), ~100 s of CPU
+    scripts/bench --bytecodes     # where a warm request's bytecodes go, by function
+                                  # (benchmarks/bytecodes.py); scenarios: static, jinja, embeds0/5
 
 Every figure is a ratio to, or a difference from, a baseline measured in the same run, since the
 machines this runs on are shared and noisy. A section whose antechamber piece cannot be imported
@@ -114,7 +116,20 @@ def main(argv: list[str] | None = None) -> int:
         "(valgrind): --requests sets N (default 200; quick 20), --jobs the processes at a time",
     )
     parser.add_argument("--jobs", type=int, default=2, help="--instructions: processes at a time")
+    parser.add_argument(
+        "--bytecodes",
+        nargs="?",
+        const="static",
+        metavar="SCENARIO",
+        help="instead of the figures, count the bytecodes a warm request runs, by function "
+        "(static, jinja, embeds0, embeds5; default static)",
+    )
     args = parser.parse_args(argv)
+    if args.bytecodes:
+        from . import bytecodes  # its own mode, like --instructions
+
+        print(bytecodes.report(args.bytecodes), flush=True)
+        return 0
     if args.instructions:
         from . import instructions  # imported here: its own mode, beside the sections
 

@@ -260,3 +260,29 @@ def test_the_instruction_table_shows_every_scenario_with_its_ratio_to_bare() -> 
     assert rows["the same page with 5 of the partner's frames (placeholders)"][1] == (
         "700.0k (1.37x)"
     )
+
+
+# --- bytecodes per request (scripts/bench --bytecodes) -------------------------------------------
+
+
+def test_counting_bytecodes_charges_each_to_the_function_it_ran_in() -> None:
+    from benchmarks import bytecodes
+
+    counts, requests = bytecodes.count("static", requests=5)
+    assert requests == 5
+    # The same request, five times: every function's count is a multiple of five.
+    assert all(value % 5 == 0 for value in counts.values())
+    ours = {name for name in counts if name.startswith("antechamber/")}
+    assert any(name.endswith(":__call__") and "web/pipeline.py" in name for name in ours)
+    assert any("browsers/gate.py" in name for name in ours)
+    assert any(name.startswith("starlette/") for name in counts)  # the site's own, not ours
+    report = bytecodes.report("static")
+    assert report.splitlines()[0].startswith("bytecodes per request, scenario 'static'")
+    assert "web/pipeline.py" in report
+
+
+def test_an_unknown_bytecode_scenario_is_named_in_the_error() -> None:
+    from benchmarks import bytecodes
+
+    with pytest.raises(SystemExit, match="unknown scenario 'warm'"):
+        bytecodes.report("warm")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import time
 from collections.abc import Awaitable, Callable
 
@@ -33,6 +34,8 @@ from antechamber.web.rewrite import Fragment
 from antechamber.web.scan import Element
 
 __all__ = ["ConsentHalf"]
+
+_KEPT_COOKIE_HEADER = 2048  # longer Cookie headers are read every time, not kept
 
 
 class ConsentHalf:
@@ -81,6 +84,13 @@ class ConsentHalf:
         # is one lookup. Negotiating the language and encoding the path on every request cost
         # 15.5k instructions (scripts/bench --instructions, static 6 KB page).
         self.markups: BoundedCache[tuple[object, ...], str] = BoundedCache(4096)
+        # The state by the Cookie and Sec-GPC headers as sent, and until when it holds (a
+        # choice expires): a returning visitor's request parses no cookie. Parsing the header
+        # and reading the consent cookie cost 15k instructions a request (scripts/bench
+        # --instructions, static 6 KB page).
+        self.states: BoundedCache[
+            tuple[bytes | None, bytes | None], tuple[ConsentState, StoredChoice | None, float]
+        ] = BoundedCache(1024)
         self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
         self.endpoints = ConsentEndpoints(self)
         self.routes = {
@@ -124,11 +134,20 @@ class ConsentHalf:
 
     def read(self, visit: Visit) -> tuple[ConsentState, StoredChoice | None]:
         """The visitor's state, and the choice it comes from (None: undecided)."""
+        raw = visit.raw
+        sent = (raw.get(b"cookie"), raw.get(b"sec-gpc"))
+        known = self.states.get(sent)
+        if known is not None and self.clock() <= known[2]:
+            return known[0], known[1]
         values = visit.cookies.get(self.consent.cookie_name, [])
         # Two consent cookies (another path, or one tossed in from a sibling domain): we cannot
         # tell which is ours, so neither counts.
         value = values[0].encode("latin-1") if len(values) == 1 else None
-        return self.codec.read(value, self.gpc(visit))
+        state, choice = self.codec.read(value, self.gpc(visit))
+        if sent[0] is None or len(sent[0]) <= _KEPT_COOKIE_HEADER:
+            until = math.inf if choice is None else choice.decided_at + self.codec.max_age
+            self.states.put(sent, (state, choice, until))
+        return state, choice
 
     def gpc(self, visit: Visit) -> bool:
         """Whether this request carries Global Privacy Control and the site honours it."""
