@@ -13,7 +13,7 @@ into ASCII-compatible ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from antechamber.web.cache import BoundedCache
 from antechamber.web.charset import ascii_compatible, sniff_charset
@@ -39,7 +39,8 @@ _SCRIPT_TAG = re.compile(rb"<(?i:script)[\t\n\f\r />]")
 class PageBody:
     """What a whole body is: a document or not, its charset (None: markup cannot go into it),
     the offset the markup goes in at, and whether it has the start tags element hooks watch;
-    `elements`, once a hook needed them, every element a hook is shown, in order."""
+    `elements`, once a hook needed them, every element a hook is shown, in order; `made`, the
+    body with the markups last inserted into it."""
 
     body: bytes
     document: bool
@@ -48,6 +49,19 @@ class PageBody:
     iframes: bool
     scripts: bool
     elements: tuple[Element, ...] | None = None
+    # The same page for visitors in the same state is the same bytes: joining the 50 KB page
+    # again cost 48k instructions a request (scripts/bench --instructions). Two markups (say,
+    # visitors who accepted and who refused) per page.
+    made: BoundedCache[bytes, bytes] = field(default_factory=lambda: BoundedCache(2))
+
+    def with_markup(self, markup: bytes) -> bytes:
+        """The body with `markup` inserted at `at`."""
+        body = self.made.get(markup)
+        if body is None:
+            assert self.at is not None
+            page = memoryview(self.body)  # joined from views: the page is copied once
+            body = self.made.put(markup, b"".join((page[: self.at], markup, page[self.at :])))
+        return body
 
     def rewritten(self, markup: bytes, hook: ElementHook) -> bytes:
         """The body with `markup` inserted and each element replaced by what `hook` returns for

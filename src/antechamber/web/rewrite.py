@@ -238,7 +238,6 @@ class _Rewriter:
         head, held, plan = self.head, self.held, self.plan
         assert held is not None
         hooks = self.visit.element_hooks
-        at: int | None = None
         known: PageBody | None = None
         document: bool | None
         if not more:  # the whole body is here
@@ -246,8 +245,6 @@ class _Rewriter:
             document, charset = known.document, known.charset
             if hooks and not (known.iframes or (known.scripts and known.shows(hooks))):
                 hooks = []  # nothing in this page for them to see
-            if not hooks:
-                at = known.at
         else:
             document = is_document(head, final=False)
             if document is None or (plan.length is not None and len(head) < PREFIX):
@@ -264,10 +261,9 @@ class _Rewriter:
             return
         self.charset = self.visit.charset = charset
         markup = self._markup()
-        if at is not None and markup:
-            page = memoryview(head)  # joined from views: the page is copied once, not three times
-            body = b"".join((page[:at], markup, page[at:]))
-        elif known is not None and hooks:  # the elements of a whole body are found once
+        if known is not None and not hooks:
+            body = known.with_markup(markup)
+        elif known is not None:  # the elements of a whole body are found once
             body = known.rewritten(markup, _chained(hooks))
         else:
             hook = _chained(hooks) if hooks else None
