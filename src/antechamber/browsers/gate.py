@@ -118,9 +118,11 @@ class Gate:
         # Verdicts (and whether they block) by User-Agent and Client Hints as sent: a repeat
         # visitor's request decodes nothing. With the policy's cache alone (keyed by decoded
         # text), the gate cost 27.5k instructions a request (scripts/bench --instructions).
-        self.verdicts: BoundedCache[tuple[bytes | None, ...], tuple[BrowserInfo, bool]] = (
-            BoundedCache(max(1, browsers.cache_size))
-        )
+        # The `request.state.user_agent` of that User-Agent is kept with them: one object per
+        # User-Agent, as the parsed object behind it already is (the policy keeps those).
+        self.verdicts: BoundedCache[
+            tuple[bytes | None, ...], tuple[BrowserInfo, bool, LazyUserAgent]
+        ] = BoundedCache(max(1, browsers.cache_size))
         self.own_prefix = self.prefix + "/"
         self.set_apart = self.exempt_paths | {self.prefix}
         self.set_apart_prefixes = (self.own_prefix, *self.exempt_prefixes)
@@ -138,8 +140,7 @@ class Gate:
         verdict = self.verdicts.get(judged)
         if verdict is None:
             verdict = self.verdicts.put(judged, self._judge(visit))
-        info, blocked = verdict
-        visit.state["user_agent"] = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
+        info, blocked, visit.state["user_agent"] = verdict
         path = visit.path
         if self.exempt_all or path in self.set_apart or path.startswith(self.set_apart_prefixes):
             # The gate's own routes and the exempt paths.
@@ -172,11 +173,12 @@ class Gate:
     def close(self) -> None:
         pass
 
-    def _judge(self, visit: Visit) -> tuple[BrowserInfo, bool]:
+    def _judge(self, visit: Visit) -> tuple[BrowserInfo, bool, LazyUserAgent]:
         raw = visit.raw
         hints = {name: raw[key].decode("latin-1") for name, key in _HINTS if key in raw}
         info = self.policy.inspect(visit.header("user-agent") or "", hints)
-        return info, self.policy.blocks(info)
+        user_agent = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
+        return info, self.policy.blocks(info), user_agent
 
     def _continued(self, visit: Visit) -> bool:
         token = visit.cookie(CONTINUE_COOKIE)

@@ -100,20 +100,24 @@ class Visit:
         "variant_matched",
     )
 
-    def __init__(
-        self,
-        scope: Scope,
-        raw_headers: list[tuple[bytes, bytes]],
-        path: str,
-        root_path: str,
-        state: dict[str, Any],
-    ) -> None:
+    def __init__(self, scope: Scope) -> None:
+        """A new Visit of `scope` (`Visit.of` finds the one a request already has)."""
         self.scope = scope
-        self.raw_headers = raw_headers  # as sent, for the app
+        raw_headers = scope.get("headers")
+        if type(raw_headers) is not list:  # any iterable will do for ASGI; a one-pass one is kept
+            raw_headers = scope["headers"] = list(raw_headers or ())
+        self.raw_headers: list[tuple[bytes, bytes]] = raw_headers  # as sent, for the app
         self.raw = read_raw_headers(raw_headers)
+        path: str = scope.get("path") or "/"
+        root: str = scope.get("root_path") or ""
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
         self.path = path
-        self.root_path = root_path
-        self.state = state
+        self.root_path = root
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        self.state: dict[str, Any] = state
         self.fragments: list[Fragment] = []
         self.element_hooks: list[ElementHook] = []
         self.banner: Callable[[Visit], str] | None = None  # the consent banner, `banner_html`
@@ -167,17 +171,7 @@ class Visit:
         outer = scope.get(SCOPE_KEY)
         if isinstance(outer, Visit) and outer.scope is scope:
             return outer
-        raw = scope.get("headers")
-        if type(raw) is not list:  # any iterable will do for ASGI; a one-pass one is kept
-            raw = scope["headers"] = list(raw or ())
-        path: str = scope.get("path") or "/"
-        root: str = scope.get("root_path") or ""
-        if root and path.startswith(root):
-            path = path[len(root) :] or "/"
-        state = scope.get("state")
-        if state is None:
-            state = scope["state"] = {}
-        visit = cls(scope, raw, path, root, state)
+        visit = cls(scope)
         if isinstance(outer, Visit):  # a copy of the scope, made by a layer in between
             visit.fragments, visit.rewriting = outer.fragments, outer.rewriting
             visit.element_hooks = outer.element_hooks
