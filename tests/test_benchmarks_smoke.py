@@ -200,7 +200,7 @@ def test_counting_instructions_measures_the_warm_path_and_its_peer_beside_bare(
 ) -> None:
     from benchmarks import instructions as ins
 
-    run = ins.measure(requests=20, uas=2, only={"static"})
+    run = ins.measure(requests=40, uas=2, only={"static"})
     bare = run.counts[ins.Job("bare", "static")]
     warm = run.counts[ins.Job("antechamber", "static", "accepted")]
     session = run.counts[ins.Job("session", "static", "session")]
@@ -212,9 +212,11 @@ def test_counting_instructions_measures_the_warm_path_and_its_peer_beside_bare(
     # to that, never takes away.
     assert 20_000 < bare.per_request < warm.per_request
     assert bare.per_request < session.per_request
-    # Counted again in a fresh process, the same request costs the same (within 0.5%).
+    # Counted again in a fresh process, the same request costs the same, within 1%: what moves
+    # between processes is glibc's malloc (the heap's layout), a few thousand instructions a
+    # batch, which over 40 requests was up to 0.5% (scripts/bench's 200 bring it under 0.1%).
     again = ins.count(ins.Job("bare", "static"), run, tmp_path)
-    assert abs(again.per_request - bare.per_request) <= 0.005 * bare.per_request
+    assert abs(again.per_request - bare.per_request) <= 0.01 * bare.per_request
     table = ins.table(run)
     assert "| static 6 KB page, warm (known UA, valid consent) |" in table
     assert "1.72x / 2.47x" in table  # issue 17's figures, beside ours
@@ -270,9 +272,10 @@ def test_counting_bytecodes_charges_each_to_the_function_it_ran_in() -> None:
 
     counts, requests = bytecodes.count("static", requests=5)
     assert requests == 5
-    # The same request, five times: every function's count is a multiple of five.
-    assert all(value % 5 == 0 for value in counts.values())
     ours = {name for name in counts if name.startswith("antechamber/")}
+    # The same request, five times: each of antechamber's functions runs the same bytecodes each
+    # time (the event loop's own housekeeping does not).
+    assert all(counts[name] % 5 == 0 for name in ours)
     assert any(name.endswith(":__call__") and "web/pipeline.py" in name for name in ours)
     assert any("browsers/gate.py" in name for name in ours)
     assert any(name.startswith("starlette/") for name in counts)  # the site's own, not ours

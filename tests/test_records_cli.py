@@ -107,8 +107,11 @@ def test_export_streams_a_date_range_as_csv_or_jsonl(
 
 
 def test_purge_says_how_many_it_deletes(site: str, capsys: pytest.CaptureFixture[str]) -> None:
-    # The records are from March 2024: the days since the second day (whole) cut between them.
-    days = (datetime.now(UTC) - (T0 + timedelta(days=1, hours=12))).days
+    # The records are from March 2024, the last three a day apart. Whole days since the third
+    # record put the cut-off (now less those days) in the day after it, before the last record,
+    # whatever the time of day (counting from a record's midday instead, the cut-off passed the
+    # last record every day between 08:00 and 20:00 UTC).
+    days = (datetime.now(UTC) - (T0 + timedelta(days=1))).days
     status, out, _ = run(
         "purge", "--older-than", str(days), "--dry-run", "--store", site, capsys=capsys
     )
