@@ -1,4 +1,5 @@
-"""The visitor's consent: `ConsentState`, and the signed cookie that carries it.
+"""The signed cookie that carries the visitor's consent: `ConsentCodec` (`ConsentState` and
+`StoredChoice` are in `antechamber.consent.choice`, and importable from here).
 
 The cookie value is a short text payload signed with itsdangerous:
 
@@ -19,16 +20,14 @@ by one and the category itself is not.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
+from antechamber.consent.choice import ConsentState, StoredChoice
 from antechamber.settings import ConsentSettings
 from antechamber.web.cache import BoundedCache
 
@@ -40,71 +39,6 @@ FORMATS = frozenset({"1", FORMAT})
 # Browsers keep about 4 KB per cookie; anything longer was not written by us.
 MAX_COOKIE_LENGTH = 4096
 GPC_CATEGORIES = frozenset({"advertising"})
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentState:
-    """What the visitor agreed to, as `request.state.consent`.
-
-        if request.state.consent.granted("analytics"):
-            ...  # load the analytics integration
-        request.state.consent.decided      # False until the visitor has chosen
-        request.state.consent.to_json()    # what GET {prefix}/consent answers
-
-    `granted(key)` takes a category or a partner key; unknown keys are refused. Required
-    categories are always granted; an undecided visitor has nothing else. `gpc` is True when the
-    request carried `Sec-GPC: 1` and the setting `honor_gpc` let it deny advertising. The
-    mappings are read-only because one state object may be shared by many requests.
-    """
-
-    decided: bool
-    categories: Mapping[str, bool]
-    partners: Mapping[str, bool]
-    gpc: bool
-    consent_id: str | None
-    revision: int
-    decided_at: datetime | None
-    expires_at: datetime | None
-    # What the page's markup depends on, as one string (decided, GPC, then each category's and
-    # partner's grant in the settings' order), for the caches of rendered markup.
-    markup_key: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        grants = [self.decided, self.gpc, *self.categories.values(), *self.partners.values()]
-        object.__setattr__(self, "markup_key", "".join("1" if g else "0" for g in grants))
-
-    def granted(self, key: str) -> bool:
-        """Whether the category or partner `key` may be used; False for unknown keys."""
-        return self.categories.get(key, False) or self.partners.get(key, False)
-
-    def to_json(self) -> dict[str, Any]:
-        """The state as JSON-ready data (datetimes as ISO 8601 in UTC)."""
-        return {
-            "decided": self.decided,
-            "categories": dict(self.categories),
-            "partners": dict(self.partners),
-            "gpc": self.gpc,
-            "consent_id": self.consent_id,
-            "revision": self.revision,
-            "decided_at": _iso(self.decided_at),
-            "expires_at": _iso(self.expires_at),
-        }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredChoice:
-    """One choice as the cookie carries it (granted, non-required keys only)."""
-
-    revision: int
-    consent_id: str
-    decided_at: int
-    gpc: bool
-    categories: frozenset[str]
-    partners: frozenset[str]
 
 
 class ConsentCodec:
@@ -320,9 +254,3 @@ class ConsentCodec:
             if self.partner_category[key] in categories and self.partner_category[key] not in whole
         )
         return whole, alone
-
-
-# `name=value` pairs of a Cookie header; the name must start the header or follow a `;`.
-def cookie_pattern(name: str) -> re.Pattern[bytes]:
-    """A regex finding every `name=value` of one cookie in a Cookie header, as sent (bytes)."""
-    return re.compile(rb"(?:^|;)[ \t]*" + re.escape(name.encode("latin-1")) + rb"=([^;]*)")

@@ -27,17 +27,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from operator import attrgetter
 
 import anyio
 from starlette.types import Message, Send
 
 from antechamber.web.cache import BoundedCache
-from antechamber.web.csp import csp_nonces
-from antechamber.web.headers import media_type, merged_vary, read_response, replaced
+from antechamber.web.headers import read_response, replaced
 from antechamber.web.page import PREFIX, PageBody, is_document, page_charset, whole_body
 from antechamber.web.request import Visit
 from antechamber.web.scan import Element, ElementHook, Scanner
+from antechamber.web.start import HOLD, SEND, UNSEEN, start_of
 from antechamber.web.validators import tag_etag
 
 __all__ = ["Fragment", "apply_nonces", "rewriting_send"]
@@ -82,84 +81,6 @@ def rewriting_send(visit: Visit, send: Send) -> Send:
     return _Rewriter(visit, send)
 
 
-_PASS, _SEND, _HOLD = range(3)
-
-
-@dataclass(frozen=True, slots=True)
-class _Head:
-    """What the start of a response means for the rewriting, from its status, the request's
-    method and the response's headers alone. `action`: send the start as it is (`_PASS`: not
-    HTML), send it with `changes` (`_SEND`: no body to rewrite), or hold it until the body shows
-    whether it is a page (`_HOLD`). `changes` to the app's headers (None: the header goes);
-    `etag`: the app's, to be tagged with the visit's variant; `length`: the app's
-    Content-Length (for a HEAD: the length the GET's body would have before the markup). For a
-    held start, `kept` are the app's headers that stay as they are and `sets` the ones changed
-    whatever the visit (Vary): a rewritten page's headers are these, its length and its ETag."""
-
-    action: int
-    changes: dict[bytes, bytes | None]
-    etag: bytes | None = None
-    content_type: str = ""
-    length: int | None = None
-    nonces: tuple[str | None, str | None] = (None, None)
-    kept: tuple[tuple[bytes, bytes], ...] = ()
-    sets: tuple[tuple[bytes, bytes], ...] = ()
-
-
-_VARY_OF = attrgetter("vary")  # a fragment's Vary names
-_UNSEEN = _Head(_PASS, {})  # before the start (a frozen dataclass is dear to make: made once)
-
-# Response starts by status, HEAD or not, element hooks or not, Vary names and the headers as
-# sent: a site answers each page with the same headers again and again. Working the start out
-# each time cost 25k instructions a request (scripts/bench --instructions, static 6 KB page).
-_HEADS: BoundedCache[tuple[object, ...], _Head] = BoundedCache(256)
-
-
-def _head(status: int, head: bool, hooks: bool, names: list[str], message: Message) -> _Head:
-    raw, found = read_response(message)
-    changes: dict[bytes, bytes | None] = {}
-    present = found[b"vary"].decode("latin-1") if b"vary" in found else None
-    vary = merged_vary(present, names)
-    if vary is not None:
-        changes[b"vary"] = vary.encode("latin-1")
-    etag = found.get(b"etag")
-    if status == 304:  # no Content-Type to go by: the Vary and ETag of its 200
-        return _Head(_SEND, changes, etag)
-    content_type = found.get(b"content-type", b"").decode("latin-1")
-    if media_type(content_type)[0] != "text/html":
-        return _Head(_PASS, {})
-    encoding = found.get(b"content-encoding", b"").strip().lower()
-    if (
-        b"attachment" in found.get(b"content-disposition", b"").lower()
-        or encoding not in (b"", b"identity")
-        or status == 206
-        or status < 200
-    ):
-        return _Head(_SEND, changes)
-    length = found.get(b"content-length", b"").strip()
-    if status in _NO_BODY or head:
-        if status not in _NO_BODY and length.isdigit():
-            if hooks:
-                changes[b"content-length"] = None  # the GET's depends on its elements
-            else:  # the length the GET would carry: set once the markup is known
-                return _Head(_SEND, changes, etag, content_type, int(length))
-        return _Head(_SEND, changes, etag)
-    if length and not length.isdigit():  # a broken length: the body is left as the app made it
-        return _Head(_SEND, changes)
-    if length:
-        changes[b"content-length"] = None  # set once the markup is known
-    if b"accept-ranges" in found:
-        changes[b"accept-ranges"] = None
-    nonces: tuple[str | None, str | None] = (None, None)
-    if _CSP[0] in found or _CSP[1] in found:
-        nonces = csp_nonces([v.decode("latin-1") for k, v in raw if k in _CSP])
-    changed = {*changes, b"content-length", b"etag"}
-    kept = tuple((k, bytes(v)) for k, v in raw if k not in changed)
-    sets = tuple((k, v) for k, v in changes.items() if v is not None)
-    size = int(length) if length else None
-    return _Head(_HOLD, changes, etag, content_type, size, nonces, kept, sets)
-
-
 class _Rewriter:
     __slots__ = ("charset", "head", "held", "insertion", "plan", "send", "visit")
 
@@ -168,7 +89,7 @@ class _Rewriter:
         self.send = send
         self.held: Message | None = None  # the start, until the body shows it is a page
         self.head = b""  # the body so far, while the start is held
-        self.plan = _UNSEEN
+        self.plan = UNSEEN
         self.charset: str | None = None
         self.insertion: Scanner | None = None  # once the body is being rewritten
 
@@ -197,26 +118,11 @@ class _Rewriter:
         be) rewritten; the start held back when the body may be rewritten."""
         visit = self.visit
         status = message.get("status", 200)
-        is_head = visit.scope.get("method") == "HEAD"
-        hooks = bool(visit.element_hooks)
-        headers = message.get("headers")
-        key: tuple[object, ...] | None = None
-        plan: _Head | None = None
-        if type(headers) is list:
-            key = (status, is_head, hooks, *map(_VARY_OF, visit.fragments), *headers)
-            try:
-                plan = _HEADS.get(key)
-            except TypeError:  # headers given as lists, not tuples: not kept
-                key = None
-        if plan is None:
-            names = [name for fragment in visit.fragments for name in fragment.vary]
-            plan = _head(status, is_head, hooks, names, message)
-            if key is not None and plan.nonces == (None, None):  # a nonce is new each time
-                _HEADS.put(key, plan)
+        plan = start_of(message, status, visit.scope.get("method") == "HEAD", visit)
         self.plan = plan
-        if plan.action == _HOLD:
+        if plan.action == HOLD:
             self.held = message
-        elif plan.action == _SEND:
+        elif plan.action == SEND:
             self._send_changed(message, status)
 
     def _send_changed(self, message: Message, status: int) -> None:
