@@ -41,12 +41,9 @@ from antechamber.web.validators import tag_etag
 
 __all__ = ["Fragment", "apply_nonces", "rewriting_send"]
 
-_NO_BODY = frozenset({204, 205, 304})
 _PATHSEND_CHUNK = 64 * 1024
-# The markup as sent, per markup and charset: the same banner goes into page after page
-# (asgi warm-path figure).
+# The markup as sent, per markup and charset: the same banner goes into page after page.
 _ENCODED: BoundedCache[tuple[str, str], bytes] = BoundedCache(256)
-_CSP = (b"content-security-policy", b"content-security-policy-report-only")
 
 
 @dataclass(frozen=True, eq=False)
