@@ -1,9 +1,9 @@
 """`Visit`: one http request as every part of antechamber reads it, and what they leave on it.
 
 Built once per request by the outermost antechamber layer (`Visit.of(scope)`) and kept on the
-scope under one key, so that a layer mounted further in reads the same object. Headers are
-decoded once, cookies parsed once, the path is taken without `root_path`: one implementation of
-each, used by both halves.
+scope under one key, so that a layer mounted further in reads the same object. Headers are read
+once (kept as sent, decoded when a part reads one), cookies parsed once, the path is taken
+without `root_path`: one implementation of each, used by both halves.
 """
 
 from __future__ import annotations
