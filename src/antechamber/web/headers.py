@@ -14,7 +14,7 @@ from antechamber.web.cache import BoundedCache
 _MEDIA: BoundedCache[str, tuple[str, dict[str, str]]] = BoundedCache(256)
 _VARY: BoundedCache[tuple[str | None, tuple[str, ...]], str | None] = BoundedCache(256)
 
-__all__ = ["add_vary", "lower_names", "media_type", "merged_vary", "read_response", "replaced"]
+__all__ = ["add_vary", "media_type", "merged_vary", "read_response", "replaced"]
 
 
 def merged_vary(present: str | None, names: tuple[str, ...] | list[str]) -> str | None:
@@ -62,13 +62,6 @@ def _media_type(content_type: str) -> tuple[str, dict[str, str]]:
         if name.strip():
             found.setdefault(name.strip().lower(), value.strip().strip('"'))
     return mime.strip().lower(), found
-
-
-def lower_names(message: Message) -> MutableHeaders:
-    """The headers of an `http.response.start`, names in lower case (ASGI asks for it; not every
-    framework does it), as `MutableHeaders` that change the message."""
-    message["headers"] = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers") or ()]
-    return MutableHeaders(scope=message)
 
 
 def read_response(message: Message) -> tuple[list[tuple[bytes, bytes]], dict[bytes, bytes]]:

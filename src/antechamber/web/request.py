@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from antechamber.web.rewrite import Fragment
     from antechamber.web.scan import ElementHook
 
-__all__ = ["SCOPE_KEY", "Visit", "read_headers", "read_raw_headers"]
+__all__ = ["SCOPE_KEY", "Visit", "read_raw_headers"]
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
 # A `name=value` pair of a Cookie header (possessive: linear time on any header); a part
@@ -56,15 +56,6 @@ def read_raw_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         elif name == b"cookie":
             found[name] += b"; " + value
     return found
-
-
-def read_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    """A request's headers by lower-case name, as text (latin-1): the first of a repeated
-    header, `Cookie` lines joined with "; "."""
-    return {
-        name.decode("latin-1"): value.decode("latin-1")
-        for name, value in read_raw_headers(raw).items()
-    }
 
 
 class Visit:
