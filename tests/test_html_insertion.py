@@ -24,7 +24,7 @@ from starlette.responses import (
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from antechamber.web import Fragment, Pipeline, Visit
+from antechamber.web import Fragment, Half, Pipeline, Visit
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +37,7 @@ def notice(markup: str = NOTICE, vary: tuple[str, ...] = ("User-Agent",)) -> Fra
     return Fragment(lambda visit: markup, vary)
 
 
-class Registering:
+class Registering(Half):
     """A half that registers fixed fragments on every request, as the gate and consent do."""
 
     def __init__(self, *fragments: Fragment) -> None:
@@ -46,15 +46,6 @@ class Registering:
     def admit(self, visit: Visit) -> None:
         for fragment in self.fragments:
             visit.add_fragment(fragment)
-
-    def wrap_send(self, visit: Visit, send: Send) -> Send:
-        return send
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def with_fragments(app: ASGIApp, *fragments: Fragment) -> ASGIApp:

@@ -7,7 +7,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from antechamber import Antechamber, Settings
-from antechamber.web import Fragment, Pipeline, Visit
+from antechamber.web import Fragment, Half, Pipeline, Visit
 
 
 def scope_with(*headers: tuple[bytes, bytes], **extra: object) -> Scope:
@@ -91,18 +91,9 @@ async def test_a_fragment_is_rendered_with_the_visit() -> None:
         seen.append(visit)
         return f"<p>{visit.path} {visit.headers['user-agent']}</p>"
 
-    class Half:
+    class Registering(Half):
         def admit(self, visit: Visit) -> None:
             visit.add_fragment(Fragment(render, ("Cookie",)))
-
-        def wrap_send(self, visit: Visit, send: Send) -> Send:
-            return send
-
-        def open(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body = b"<html><body>page</body></html>"
@@ -119,7 +110,7 @@ async def test_a_fragment_is_rendered_with_the_visit() -> None:
         return {"type": "http.request", "body": b"", "more_body": False}
 
     scope = scope_with((b"user-agent", b"Test/1"), path="/here")
-    await Pipeline(app, [Half()])(scope, receive, send)
+    await Pipeline(app, [Registering()])(scope, receive, send)
     assert [v.scope for v in seen] == [scope]
     assert sent[1]["body"] == b"<html><body>page<p>/here Test/1</p></body></html>"
     headers = dict(sent[0]["headers"])

@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp, Send
+from starlette.types import ASGIApp
 
-from antechamber.web import Fragment, Pipeline
+from antechamber.web import Fragment, Half, Pipeline
 from antechamber.web.request import Visit
 from antechamber.web.scan import Element
 
@@ -26,7 +26,7 @@ PAGE = f"<!doctype html><html><head><title>Новини</title></head><body>{FRA
 HTML_1251 = "text/html; charset=windows-1251"
 
 
-class FrameHalf:
+class FrameHalf(Half):
     """A half that replaces each iframe with `[frame in <charset>]` and names `variant`."""
 
     def __init__(self, variant: str | None = None) -> None:
@@ -42,15 +42,6 @@ class FrameHalf:
         variant = self.variant
         if variant is not None:
             visit.add_fragment(Fragment(lambda v: "", ("Cookie",), lambda v: variant))
-        return None
-
-    def wrap_send(self, visit: Visit, send: Send) -> Send:
-        return send
-
-    def open(self) -> None:
-        return None
-
-    def close(self) -> None:
         return None
 
 

@@ -100,7 +100,7 @@ async def test_a_post_answered_with_a_page_is_a_navigation_too(tmp_path: Path) -
 
 async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
     """The plug for server-side embed blocking: a half registers a hook on the visit."""
-    from antechamber.web import Pipeline, Visit
+    from antechamber.web import Half, Pipeline, Visit
     from antechamber.web.scan import Element
 
     def placeholder(element: Element) -> bytes | None:
@@ -108,18 +108,9 @@ async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
             return b'<div class="placeholder">YouTube</div>'
         return None
 
-    class Embeds:
+    class Embeds(Half):
         def admit(self, visit: Visit) -> None:
             visit.element_hooks.append(placeholder)
-
-        def wrap_send(self, visit: Visit, send: object) -> object:
-            return send
-
-        def open(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
 
     page = (
         "<!DOCTYPE html><body><script>var s = '<iframe src=\"https://youtube.com/x\">';</script>"

@@ -11,7 +11,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from itsdangerous import BadData, URLSafeTimedSerializer
-from starlette.types import ASGIApp, Send
+from starlette.types import ASGIApp
 
 from antechamber.assets import serve_static
 from antechamber.browsers.detect import HINT_HEADERS
@@ -20,6 +20,7 @@ from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.pages import Pages
 from antechamber.settings import Settings
 from antechamber.web.cache import BoundedCache
+from antechamber.web.pipeline import Half
 from antechamber.web.request import Visit
 from antechamber.web.rewrite import Fragment
 
@@ -77,7 +78,7 @@ class LazyUserAgent:
         return repr(self._get())
 
 
-class Gate:
+class Gate(Half):
     """The browser half: `admit` judges the browser, answers with the upgrade page or the gate's
     endpoints, or lets the request through with a notice registered for its page."""
 
@@ -163,15 +164,6 @@ class Gate:
         if self.notices:
             self._add_notice(visit, info, warn=blocked and self.browsers.mode == "warn")
         return None
-
-    def wrap_send(self, visit: Visit, send: Send) -> Send:
-        return send
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
     def _judge(self, visit: Visit) -> tuple[BrowserInfo, bool, LazyUserAgent]:
         raw = visit.raw

@@ -24,17 +24,21 @@ __all__ = ["Half", "Pipeline"]
 
 
 class Half(Protocol):
-    """What a pipeline asks of each half of antechamber."""
+    """What a pipeline asks of each half of antechamber. A class that names `Half` as its base
+    gets the defaults: `send` unchanged, nothing to open or close."""
 
     def admit(self, visit: Visit) -> ASGIApp | None: ...
 
-    def wrap_send(self, visit: Visit, send: Send) -> Send: ...
+    def wrap_send(self, visit: Visit, send: Send) -> Send:
+        return send
 
     def open(self) -> Awaitable[None] | None:
         """At start-up (`lifespan.startup.complete`); may return an awaitable."""
+        return None
 
     def close(self) -> Awaitable[None] | None:
         """At shutdown (`lifespan.shutdown.complete`); may return an awaitable."""
+        return None
 
 
 class Pipeline:
