@@ -266,17 +266,6 @@ def page_scope(path: str = "/page", cookie: str | None = None, ua: str | None = 
     return http_scope(path, headers=headers)
 
 
-def consent_post_scope(prefix: str = "/_antechamber") -> tuple[Scope, bytes]:
-    body = b"action=accept_all&next=/"
-    headers = [
-        *chrome_headers(),
-        ("origin", "http://testserver"),
-        ("content-type", "application/x-www-form-urlencoded"),
-        ("content-length", str(len(body))),
-    ]
-    return http_scope(f"{prefix}/consent", method="POST", headers=headers), body
-
-
 def set_cookie_pair(response: Response, name: str) -> str | None:
     for value in response.header("set-cookie"):
         pair = value.split(";", 1)[0]
@@ -286,17 +275,30 @@ def set_cookie_pair(response: Response, name: str) -> str | None:
 
 
 @cache
-def consent_cookie() -> str:
-    """A valid `antechamber_consent=...` pair, made by accepting all through the middleware."""
-    scope, body = consent_post_scope()
-    response = run(call(consent_only(), scope, body))
+def choice_cookie(app: Any, action: str = "accept_all") -> str:
+    """A valid `antechamber_consent=...` pair, made by `app` itself answering its consent form
+    with `action` (accept_all, reject_all)."""
+    body = f"action={action}&next=/".encode()
+    headers = [
+        *chrome_headers(),
+        ("origin", "http://testserver"),
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("content-length", str(len(body))),
+    ]
+    scope = http_scope("/_antechamber/consent", method="POST", headers=headers)
+    response = run(call(app, scope, body))
     pair = set_cookie_pair(response, "antechamber_consent")
     if pair is None:
         raise RuntimeError(
-            f"POST /_antechamber/consent answered {response.status} without a consent cookie: "
-            f"{response.body[:200]!r}"
+            f"POST /_antechamber/consent ({action}) answered {response.status} without a consent "
+            f"cookie: {response.body[:200]!r}"
         )
     return pair
+
+
+def consent_cookie() -> str:
+    """A valid consent cookie pair that accepted all, made through the consent middleware."""
+    return choice_cookie(consent_only())
 
 
 # --- User-Agents ---------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from .apps import (
     EMBED_PREFIX,
     SECRET_KEY,
     antechamber,
-    chrome_headers,
+    choice_cookie,
     html_page,
     mutate,
     page_scope,
@@ -161,19 +161,7 @@ def build(app: str, partners: bool = False) -> Any:
 
 def consent_cookie(action: str, partners: bool = False) -> str:
     """A valid consent cookie pair made by `Antechamber` itself answering the consent form."""
-    body = f"action={action}&next=/".encode()
-    headers = [
-        *chrome_headers(),
-        ("origin", "http://testserver"),
-        ("content-type", "application/x-www-form-urlencoded"),
-        ("content-length", str(len(body))),
-    ]
-    scope = http_scope("/_antechamber/consent", method="POST", headers=headers)
-    response = run(call(build("antechamber", partners), scope, body))
-    pair = set_cookie_pair(response, "antechamber_consent")
-    if pair is None:
-        raise RuntimeError(f"the consent form answered {response.status} without a cookie")
-    return pair
+    return choice_cookie(build("antechamber", partners), action)
 
 
 def session_cookie() -> str:

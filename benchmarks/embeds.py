@@ -16,14 +16,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from ._harness import Case, Figure, Report, call, compare, http_scope, need, run
+from ._harness import Case, Figure, Report, call, compare, need, run
 from .apps import (
     EMBED_PREFIX,
     antechamber,
-    chrome_headers,
+    choice_cookie,
     page_scope,
     page_with_embeds,
-    set_cookie_pair,
 )
 
 SECTION = "pages"
@@ -44,22 +43,6 @@ def partners() -> dict[str, Any]:
         "video", "Video", "social", privacy_url="https://example.com/p", embeds=[EMBED_PREFIX]
     )
     return {"partners": [video]}
-
-
-def choice_cookie(app: Any, action: str) -> str:
-    """A consent cookie pair made by `app` itself answering the consent form."""
-    body = f"action={action}&next=/".encode()
-    headers = [
-        *chrome_headers(),
-        ("origin", "http://testserver"),
-        ("content-type", "application/x-www-form-urlencoded"),
-        ("content-length", str(len(body))),
-    ]
-    scope = http_scope("/_antechamber/consent", method="POST", headers=headers)
-    pair = set_cookie_pair(run(call(app, scope, body)), "antechamber_consent")
-    if pair is None:
-        raise RuntimeError(f"the consent form answered {action!r} without a cookie")
-    return pair
 
 
 def bench_embeds(report: Report, *, quick: bool) -> None:
