@@ -14,7 +14,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.types import ASGIApp
 
 from antechamber.assets import serve_static
-from antechamber.browsers.detect import HINT_HEADERS
+from antechamber.browsers.detect import HINT_HEADERS, MAX_USER_AGENT_LENGTH
+from antechamber.browsers.detection.hints import client_hints
 from antechamber.browsers.endpoints import CONTINUE_COOKIE, NOTICE_COOKIE, GateEndpoints, label
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.pages import Pages
@@ -168,9 +169,12 @@ class Gate(Half):
     def _judge(self, visit: Visit) -> tuple[BrowserInfo, bool, LazyUserAgent]:
         raw = visit.raw
         hints = {name: raw[key].decode("latin-1") for name, key in _HINTS if key in raw}
-        info = self.policy.inspect(visit.header("user-agent") or "", hints)
-        user_agent = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
-        return info, self.policy.blocks(info), user_agent
+        user_agent = (visit.header("user-agent") or "")[:MAX_USER_AGENT_LENGTH]
+        # `verdict`, not `inspect`: the gate keeps its verdicts itself (by the headers as sent),
+        # and the policy's cache by User-Agent would hold a second copy of each.
+        info = self.policy.verdict(user_agent, client_hints(hints) if hints else None)
+        lazy = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
+        return info, self.policy.blocks(info), lazy
 
     def _continued(self, visit: Visit) -> bool:
         token = visit.cookie(CONTINUE_COOKIE)
