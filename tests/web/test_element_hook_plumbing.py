@@ -38,7 +38,7 @@ class FrameHalf(Half):
             self.charsets.append(visit.charset)
             return f"[frame in {visit.charset}]".encode() if element.name == "iframe" else None
 
-        visit.element_hooks.append(hook)
+        visit.element_hooks.append(lambda visit: hook)
         variant = self.variant
         if variant is not None:
             visit.add_fragment(Fragment(lambda v: "", ("Cookie",), lambda v: variant))

@@ -110,7 +110,7 @@ async def test_an_element_hook_rewrites_elements_in_markup_only() -> None:
 
     class Embeds(Half):
         def admit(self, visit: Visit) -> None:
-            visit.element_hooks.append(placeholder)
+            visit.element_hooks.append(lambda visit: placeholder)
 
     page = (
         "<!DOCTYPE html><body><script>var s = '<iframe src=\"https://youtube.com/x\">';</script>"

@@ -31,7 +31,7 @@ from antechamber.web.forms import set_cookie
 from antechamber.web.headers import add_vary, read_response
 from antechamber.web.request import Visit
 from antechamber.web.rewrite import Fragment
-from antechamber.web.scan import Element
+from antechamber.web.scan import Element, ElementHook
 
 __all__ = ["ConsentHalf"]
 
@@ -70,6 +70,7 @@ class ConsentHalf:
         # a fragment with no markup carries the page's Vary and the embed state for its ETag.
         self.guard = EmbedGuard(settings, self.pages)
         self.embeds = self.guard.active  # whether pages get the embed hook
+        self.embed_hooks = _EmbedHooks(self)
         variant = self.embed_variant if self.embeds else None
         if consent.banner == "inject":
             self.fragment: Fragment | None = Fragment(self.render, self.vary, variant)
@@ -117,7 +118,7 @@ class ConsentHalf:
         if self.fragment is not None:
             visit.fragments.append(self.fragment)
         if self.embeds:
-            visit.element_hooks.append(_EmbedHook(self, visit, state))
+            visit.element_hooks.append(self.embed_hooks)
         return None
 
     def locale(self, visit: Visit) -> str:
@@ -126,11 +127,14 @@ class ConsentHalf:
     def embed_variant(self, visit: Visit) -> str:
         """What the page's frames and scripts depend on: the visitor's language and the
         categories and partners the state grants (for the page's ETag)."""
-        state = visit.state.get("consent")
-        if not isinstance(state, ConsentState):
-            state, _ = self.read(visit)
+        state = self.state_of(visit)
         granted = [key for key in self.guard.keys if state.granted(key)]
         return f"embeds {self.locale(visit)} {' '.join(granted)}"
+
+    def state_of(self, visit: Visit) -> ConsentState:
+        """The state this request was admitted with (read again if the app replaced it)."""
+        state = visit.state.get("consent")
+        return state if isinstance(state, ConsentState) else self.read(visit)[0]
 
     def read(self, visit: Visit) -> tuple[ConsentState, StoredChoice | None]:
         """The visitor's state, and the choice it comes from (None: undecided)."""
@@ -257,20 +261,33 @@ def _no_markup(visit: Visit) -> str:
     return ""
 
 
-class _EmbedHook:
-    """The embed guard's element hook for one page, made on the first element the scanner
-    shows it, when the page's charset is known (`Visit.charset`; without it, ASCII with
-    character references, which reads the same in any charset the rewriter writes into)."""
+class _EmbedHooks:
+    """The embed guard's `Visit.element_hooks` entry: for a page with frames or scripts in
+    markup, an `_EmbedHook` (made by the rewriter once it knows the page's charset)."""
 
-    __slots__ = ("half", "page", "state", "visit", "watches_scripts")
+    __slots__ = ("half", "watches_scripts")
 
-    def __init__(self, half: ConsentHalf, visit: Visit, state: ConsentState) -> None:
+    def __init__(self, half: ConsentHalf) -> None:
         self.half = half
-        self.visit = visit
-        self.state = state
-        self.page: EmbedPage | None = None
         # Scripts are looked at only when a partner lists `scripts` (the rewriter reads this).
         self.watches_scripts = bool(half.guard.scripts)
+
+    def __call__(self, visit: Visit) -> ElementHook:
+        return _EmbedHook(self.half, visit, self.watches_scripts)
+
+
+class _EmbedHook:
+    """The embed guard's element hook for one page; its placeholders are made on the first
+    element it is shown, in the page's charset (`Visit.charset`; without it, ASCII with
+    character references, which reads the same in any charset the rewriter writes into)."""
+
+    __slots__ = ("half", "page", "visit", "watches_scripts")
+
+    def __init__(self, half: ConsentHalf, visit: Visit, watches_scripts: bool) -> None:
+        self.half = half
+        self.visit = visit
+        self.page: EmbedPage | None = None
+        self.watches_scripts = watches_scripts
 
     def __call__(self, element: Element) -> bytes | None:
         page = self.page
@@ -279,6 +296,9 @@ class _EmbedHook:
                 return None  # a script, and no partner lists `scripts`: nothing to build
             half, visit = self.half, self.visit
             page = self.page = half.guard.page(
-                self.state, half.locale(visit), visit.current, encoding=visit.charset or "ascii"
+                half.state_of(visit),
+                half.locale(visit),
+                visit.current,
+                encoding=visit.charset or "ascii",
             )
         return page(element)

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from antechamber.web.cache import BoundedCache
 from antechamber.web.charset import ascii_compatible, sniff_charset
 from antechamber.web.scan import Element, ElementHook, Scanner
+
+if TYPE_CHECKING:
+    from antechamber.web.request import PageHook
 
 __all__ = ["PREFIX", "PageBody", "is_document", "page_charset", "whole_body"]
 
@@ -77,7 +81,7 @@ class PageBody:
             self.elements = tuple(found)
         return splice(self.body, self.at, markup, self.elements, hook)
 
-    def shows(self, hooks: list[ElementHook]) -> bool:
+    def shows(self, hooks: list[PageHook]) -> bool:
         """Whether one of `hooks` would be shown an element of this body. A hook may say which
         it watches with a `watches_scripts` attribute (False: iframes only)."""
         if self.iframes:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from antechamber.web.rewrite import Fragment
     from antechamber.web.scan import ElementHook
 
-__all__ = ["SCOPE_KEY", "Visit", "read_raw_headers"]
+__all__ = ["SCOPE_KEY", "PageHook", "Visit", "read_raw_headers"]
 
 SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a scope
 # A `name=value` pair of a Cookie header (possessive: linear time on any header); a part
@@ -30,6 +30,9 @@ SCOPE_KEY = "antechamber"  # the one key antechamber keeps anything under in a s
 _COOKIE = re.compile(r"(?:^|;)([^;=]*+)=([^;]*+)")
 # Most pages' paths need neither encoding nor checking: `/`, `/articles/some-title-42`.
 _PLAIN_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*[A-Za-z0-9._~-]*$")
+# What a half registers to rewrite a page's elements (see `Visit.element_hooks`): made only
+# for pages that have elements to show it.
+PageHook = Callable[["Visit"], "ElementHook"]
 
 
 def read_raw_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
@@ -67,9 +70,11 @@ class Visit:
     registered for the page (notices, the banner), inserted by the outermost layer. `banner`:
     how the app's templates render the consent banner (`banner_html`), when the consent half
     runs (`consent_head`: its Consent Mode script tag). `state`: the request's `scope["state"]`,
-    where `browser` and `consent` go for the app. `element_hooks`: element rewriters for the
-    page (embeds), shown each `<iframe>` and `<script src>` in markup; what one returns replaces
-    the element (`antechamber.web.scan.ElementHook`).
+    where `browser` and `consent` go for the app. `element_hooks`: what rewrites the page's
+    elements (embeds): for a page with an `<iframe>` or `<script>` in markup, each is called
+    with the visit, its `charset` known, and returns the `ElementHook` shown each of them (what
+    that returns replaces the element); a `watches_scripts` attribute of False says that it
+    only looks at iframes.
     """
 
     __slots__ = (
@@ -110,7 +115,7 @@ class Visit:
             state = scope["state"] = {}
         self.state: dict[str, Any] = state
         self.fragments: list[Fragment] = []
-        self.element_hooks: list[ElementHook] = []
+        self.element_hooks: list[PageHook] = []
         self.banner: Callable[[Visit], str] | None = None  # the consent banner, `banner_html`
         self.consent_head: Callable[[Visit], str] | None = None  # for `consent_head_html`
         self.rewriting = False  # an outer layer rewrites this response

@@ -34,7 +34,7 @@ from starlette.types import Message, Send
 from antechamber.web.cache import BoundedCache
 from antechamber.web.headers import read_response, replaced
 from antechamber.web.page import PREFIX, PageBody, is_document, page_charset, whole_body
-from antechamber.web.request import Visit
+from antechamber.web.request import PageHook, Visit
 from antechamber.web.scan import Element, ElementHook, Scanner
 from antechamber.web.start import HOLD, SEND, UNSEEN, start_of
 from antechamber.web.validators import tag_etag
@@ -167,9 +167,9 @@ class _Rewriter:
         if known is not None and not hooks:
             body = known.with_markup(markup)
         elif known is not None:  # the elements of a whole body are found once
-            body = known.rewritten(markup, _chained(hooks))
+            body = known.rewritten(markup, self._hook(hooks))
         else:
-            hook = _chained(hooks) if hooks else None
+            hook = self._hook(hooks) if hooks else None
             self.insertion = Scanner(markup, hook=hook, encoding=charset)
             body = self.insertion.feed(head, more)
         headers = [*plan.kept, *plan.sets]
@@ -183,6 +183,22 @@ class _Rewriter:
         held["headers"] = headers
         await self.send(held)
         await self.send({"type": "http.response.body", "body": body, "more_body": more})
+
+    def _hook(self, hooks: list[PageHook]) -> ElementHook:
+        """One hook for the scanner: each page hook's for this page in turn; the first answer
+        wins."""
+        made = [make(self.visit) for make in hooks]
+        if len(made) == 1:
+            return made[0]
+
+        def chained(element: Element) -> bytes | None:
+            for hook in made:
+                replacement = hook(element)
+                if replacement is not None:
+                    return replacement
+            return None
+
+        return chained
 
     def _markup(self) -> bytes:
         charset = self.charset
@@ -203,18 +219,3 @@ class _Rewriter:
             while chunk := await file.read(_PATHSEND_CHUNK):
                 await self({"type": "http.response.body", "body": chunk, "more_body": True})
         await self({"type": "http.response.body", "body": b"", "more_body": False})
-
-
-def _chained(hooks: list[ElementHook]) -> ElementHook:
-    """One hook for the scanner: each registered hook in turn; the first answer wins."""
-    if len(hooks) == 1:
-        return hooks[0]
-
-    def chained(element: Element) -> bytes | None:
-        for hook in hooks:
-            replacement = hook(element)
-            if replacement is not None:
-                return replacement
-        return None
-
-    return chained
