@@ -79,7 +79,7 @@ def rewriting_send(visit: Visit, send: Send) -> Send:
 
 
 class _Rewriter:
-    __slots__ = ("charset", "head", "held", "insertion", "plan", "send", "visit")
+    __slots__ = ("head", "held", "insertion", "plan", "send", "visit")
 
     def __init__(self, visit: Visit, send: Send) -> None:
         self.visit = visit
@@ -87,7 +87,6 @@ class _Rewriter:
         self.held: Message | None = None  # the start, until the body shows it is a page
         self.head = b""  # the body so far, while the start is held
         self.plan = UNSEEN
-        self.charset: str | None = None
         self.insertion: Scanner | None = None  # once the body is being rewritten
 
     async def __call__(self, message: Message) -> None:
@@ -129,8 +128,8 @@ class _Rewriter:
         if plan.etag is not None and (status != 304 or self.visit.variant_matched):
             changes = {**changes, b"etag": self._tagged(plan.etag)}
         if plan.length is not None:  # a HEAD: the length the GET would carry
-            self.charset = page_charset(plan.content_type, b"") or "utf-8"
-            changes = {**changes, b"content-length": b"%d" % (plan.length + len(self._markup()))}
+            markup = self._markup(page_charset(plan.content_type, b"") or "utf-8")
+            changes = {**changes, b"content-length": b"%d" % (plan.length + len(markup))}
         message["headers"] = replaced(read_response(message)[0], changes)
 
     def _tagged(self, etag: bytes) -> bytes:
@@ -162,8 +161,8 @@ class _Rewriter:
             await self.send(held)
             await self.send({"type": "http.response.body", "body": head, "more_body": more})
             return
-        self.charset = self.visit.charset = charset
-        markup = self._markup()
+        self.visit.charset = charset
+        markup = self._markup(charset)
         if known is not None and not hooks:
             body = known.with_markup(markup)
         elif known is not None:  # the elements of a whole body are found once
@@ -200,9 +199,8 @@ class _Rewriter:
 
         return chained
 
-    def _markup(self) -> bytes:
-        charset = self.charset
-        assert charset is not None
+    def _markup(self, charset: str) -> bytes:
+        """The visit's markup for this page, encoded in its `charset`."""
         markup = self.visit.rendered()
         if self.plan.nonces != (None, None):  # a nonce is new with every response
             markup = apply_nonces(markup, *self.plan.nonces)
