@@ -43,7 +43,8 @@ def read_raw_headers(raw: list[tuple[bytes, bytes]]) -> dict[bytes, bytes]:
         # Decoding every header up front cost 33k instructions a request, when most are never
         # read or only compared (scripts/bench --instructions, static 6 KB page).
         found: dict[bytes, bytes] = dict(raw)
-        if len(found) == len(raw) and b"".join(found).islower():
+        names = b"".join(found)
+        if len(found) == len(raw) and names.lower() == names:
             return found
     except (TypeError, ValueError):  # bytearray names, or items that are not pairs
         pass
@@ -165,6 +166,9 @@ class Visit:
     def of(cls, scope: Scope) -> Visit:
         """The request's Visit: the one an outer layer made, or a new one."""
         outer = scope.get(SCOPE_KEY)
+        if outer is None:  # the outermost layer
+            visit = scope[SCOPE_KEY] = cls(scope)
+            return visit
         if isinstance(outer, Visit) and outer.scope is scope:
             return outer
         visit = cls(scope)
@@ -229,4 +233,5 @@ class Visit:
             return False
         if b"hx-request" in raw:
             return False
-        return raw.get(b"x-requested-with", b"").lower() != b"xmlhttprequest"
+        requested_with = raw.get(b"x-requested-with")
+        return requested_with is None or requested_with.lower() != b"xmlhttprequest"

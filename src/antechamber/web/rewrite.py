@@ -92,34 +92,35 @@ class _Rewriter:
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            if self.visit.fragments or self.visit.element_hooks:
-                self._start(message)
-            if self.held is None:
-                await self.send(message)
+            # Headers: `Vary` for any HTML page; the variant's `ETag` for one that is (or would
+            # be) rewritten; the start held back when the body may be rewritten.
+            visit = self.visit
+            if visit.fragments or visit.element_hooks:
+                status = message.get("status", 200)
+                plan = start_of(message, status, visit.scope.get("method") == "HEAD", visit)
+                self.plan = plan
+                if plan.action == HOLD:
+                    self.held = message
+                    return
+                if plan.action == SEND:
+                    self._send_changed(message, status)
+            await self.send(message)
         elif self.held is not None and kind == "http.response.body":
-            await self._hold(message.get("body", b""), message.get("more_body", False))
+            held = self.held
+            body = self._hold(message.get("body", b""), message.get("more_body", False))
+            if body is not None:
+                await self.send(held)
+                await self.send(body)
         elif self.held is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         elif self.insertion is not None and kind == "http.response.body":
             more = message.get("more_body", False)
-            body = self.insertion.feed(message.get("body", b""), more)
-            await self.send({"type": kind, "body": body, "more_body": more})
+            chunk = self.insertion.feed(message.get("body", b""), more)
+            await self.send({"type": kind, "body": chunk, "more_body": more})
         elif self.insertion is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         else:
             await self.send(message)
-
-    def _start(self, message: Message) -> None:
-        """Headers: `Vary` for any HTML page; the variant's `ETag` for one that is (or would
-        be) rewritten; the start held back when the body may be rewritten."""
-        visit = self.visit
-        status = message.get("status", 200)
-        plan = start_of(message, status, visit.scope.get("method") == "HEAD", visit)
-        self.plan = plan
-        if plan.action == HOLD:
-            self.held = message
-        elif plan.action == SEND:
-            self._send_changed(message, status)
 
     def _send_changed(self, message: Message, status: int) -> None:
         """A start sent at once, with the changes its page would get (a 304, a HEAD ...)."""
@@ -135,7 +136,9 @@ class _Rewriter:
     def _tagged(self, etag: bytes) -> bytes:
         return tag_etag(etag.decode("latin-1"), self.visit.variant_tag()).encode("latin-1")
 
-    async def _hold(self, body: bytes, more: bool) -> None:
+    def _hold(self, body: bytes, more: bool) -> Message | None:
+        """The body message that follows the held start (whose headers it sets), once the body
+        so far shows what the page is; None until it does."""
         self.head += body
         head, held, plan = self.head, self.held, self.plan
         assert held is not None
@@ -150,7 +153,7 @@ class _Rewriter:
         else:
             document = is_document(head, final=False)
             if document is None or (plan.length is not None and len(head) < PREFIX):
-                return  # not enough to tell yet
+                return None  # not enough to tell yet
             charset = page_charset(plan.content_type, head[:PREFIX])
         self.held = None
         if not document or charset is None:
@@ -158,9 +161,7 @@ class _Rewriter:
             vary = plan.changes.get(b"vary")
             if vary is not None:
                 held["headers"] = replaced(read_response(held)[0], {b"vary": vary})
-            await self.send(held)
-            await self.send({"type": "http.response.body", "body": head, "more_body": more})
-            return
+            return {"type": "http.response.body", "body": head, "more_body": more}
         self.visit.charset = charset
         markup = self._markup(charset)
         if known is not None and not hooks:
@@ -180,8 +181,7 @@ class _Rewriter:
         if plan.etag is not None:
             headers.append((b"etag", self._tagged(plan.etag)))
         held["headers"] = headers
-        await self.send(held)
-        await self.send({"type": "http.response.body", "body": body, "more_body": more})
+        return {"type": "http.response.body", "body": body, "more_body": more}
 
     def _hook(self, hooks: list[PageHook]) -> ElementHook:
         """One hook for the scanner: each page hook's for this page in turn; the first answer
