@@ -24,6 +24,13 @@ def test_headers_are_decoded_once_with_lower_case_names() -> None:
     assert Visit.of(scope) is visit  # once per request
 
 
+def test_names_in_any_case_are_read_with_or_without_a_user_agent() -> None:
+    for first in [(b"User-Agent", b"Mozilla/5.0"), (b"Accept", b"text/html")]:
+        visit = Visit.of(scope_with(first, (b"Cookie", b"a=1"), (b"SEC-GPC", b"1")))
+        assert visit.cookie("a") == "1"
+        assert visit.header("sec-gpc") == "1"
+
+
 def test_the_first_of_a_repeated_header_counts_but_cookies_are_joined() -> None:
     scope = scope_with(
         (b"user-agent", b"first"),
