@@ -90,9 +90,13 @@ class ConsentHalf:
         # and reading the consent cookie cost 15k instructions a request (scripts/bench
         # --instructions, static 6 KB page).
         self.states: BoundedCache[
-            tuple[bytes | None, bytes | None], tuple[ConsentState, StoredChoice | None, float]
+            tuple[bytes | None, bytes | None],
+            tuple[tuple[ConsentState, StoredChoice | None], float],
         ] = BoundedCache(1024)
         self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
+        # What `banner_html` and `consent_head_html` call, bound once for every request.
+        self.banner = self.render
+        self.consent_head = self.head if consent.google_consent_mode else None
         self.endpoints = ConsentEndpoints(self)
         self.routes = {
             self.prefix + "/consent": self.endpoints.consent,
@@ -112,9 +116,8 @@ class ConsentHalf:
                 return functools.partial(serve_static, path[len(self.prefix) + 8 :])
         state, _ = self.read(visit)
         visit.state["consent"] = state
-        visit.banner = self.render
-        if self.consent.google_consent_mode:
-            visit.consent_head = self.head
+        visit.banner = self.banner
+        visit.consent_head = self.consent_head
         if self.fragment is not None:
             visit.fragments.append(self.fragment)
         if self.embeds:
@@ -141,8 +144,8 @@ class ConsentHalf:
         raw = visit.raw
         sent = (raw.get(b"cookie"), raw.get(b"sec-gpc"))
         known = self.states.get(sent)
-        if known is not None and self.clock() <= known[2]:
-            return known[0], known[1]
+        if known is not None and self.clock() <= known[1]:
+            return known[0]
         values = visit.cookies.get(self.consent.cookie_name, [])
         # Two consent cookies (another path, or one tossed in from a sibling domain): we cannot
         # tell which is ours, so neither counts.
@@ -150,7 +153,7 @@ class ConsentHalf:
         state, choice = self.codec.read(value, self.gpc(visit))
         if sent[0] is None or len(sent[0]) <= _KEPT_COOKIE_HEADER:
             until = math.inf if choice is None else choice.decided_at + self.codec.max_age
-            self.states.put(sent, (state, choice, until))
+            self.states.put(sent, ((state, choice), until))
         return state, choice
 
     def gpc(self, visit: Visit) -> bool:

@@ -22,6 +22,8 @@ from antechamber.web.validators import prepare_conditionals
 
 __all__ = ["Half", "Pipeline"]
 
+_CONDITIONAL = frozenset({b"if-none-match", b"if-modified-since", b"if-range"})
+
 
 class Half(Protocol):
     """What a pipeline asks of each half of antechamber. A class that names `Half` as its base
@@ -80,21 +82,20 @@ class Pipeline:
             if not visit.rewriting:
                 visit.rewriting = True
                 send = rewriting_send(visit, send)
-            raw = visit.raw
-            if (b"if-none-match" in raw or b"if-modified-since" in raw or b"if-range" in raw) and (
+            if not visit.raw.keys().isdisjoint(_CONDITIONAL) and (
                 visit.fragments and visit.is_page_request
             ):
                 # A conditional request must not revalidate a copy made for another variant.
                 scope["headers"], visit.variant_matched = prepare_conditionals(
-                    visit.raw_headers, visit.headers, visit.variant_tag()
+                    scope["headers"], visit.headers, visit.variant_tag()
                 )
             await app(scope, receive, send)
         finally:
             if outermost:
-                # The scope holds its Visit and the Visit its scope (and its element hooks the
-                # Visit): a cycle per request that only the cyclic collector would free, and
-                # whose garbage made each request dearer than the one before it (the negative
-                # fixed part scripts/bench --instructions warned of).
+                # The scope holds its Visit and the Visit its scope (and a half's element hook
+                # may hold the Visit): a cycle per request that only the cyclic collector would
+                # free, and whose garbage made each request dearer than the one before it (the
+                # negative fixed part scripts/bench --instructions warned of).
                 scope.pop(SCOPE_KEY, None)
                 visit.element_hooks.clear()
 

@@ -91,7 +91,6 @@ class Visit:
         "markup",
         "path",
         "raw",
-        "raw_headers",
         "rewriting",
         "root_path",
         "scope",
@@ -105,7 +104,6 @@ class Visit:
         raw_headers = scope.get("headers")
         if type(raw_headers) is not list:  # any iterable will do for ASGI; a one-pass one is kept
             raw_headers = scope["headers"] = list(raw_headers or ())
-        self.raw_headers: list[tuple[bytes, bytes]] = raw_headers  # as sent, for the app
         self.raw = read_raw_headers(raw_headers)
         path: str = scope.get("path") or "/"
         root: str = scope.get("root_path") or ""

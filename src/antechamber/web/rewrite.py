@@ -172,7 +172,7 @@ class _Rewriter:
             hook = self._hook(hooks) if hooks else None
             self.insertion = Scanner(markup, hook=hook, encoding=charset)
             body = self.insertion.feed(head, more)
-        headers = [*plan.kept, *plan.sets]
+        headers = list(plan.headers)
         if plan.length is not None and not more:  # the whole body is here: its length is known
             headers.append((b"content-length", b"%d" % len(body)))
         elif plan.length is not None and not hooks:

@@ -32,7 +32,8 @@ class ResponseStart:
     `etag`: the app's, to be tagged with the visit's variant; `length`: the app's
     Content-Length (for a HEAD: the length the GET's body would have before the markup). For a
     held start, `kept` are the app's headers that stay as they are and `sets` the ones changed
-    whatever the visit (Vary): a rewritten page's headers are these, its length and its ETag."""
+    whatever the visit (Vary): a rewritten page's headers are `headers` (the two together),
+    its length and its ETag."""
 
     action: int
     changes: Mapping[bytes, bytes | None]  # shared by every response it is kept for: read only
@@ -40,8 +41,7 @@ class ResponseStart:
     content_type: str = ""
     length: int | None = None
     nonces: tuple[str | None, str | None] = (None, None)
-    kept: tuple[tuple[bytes, bytes], ...] = ()
-    sets: tuple[tuple[bytes, bytes], ...] = ()
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 _VARY_OF = attrgetter("vary")  # a fragment's Vary names
@@ -98,7 +98,7 @@ def _work_out(
     kept = tuple((k, bytes(v)) for k, v in raw if k not in changed)
     sets = tuple((k, v) for k, v in changes.items() if v is not None)
     size = int(length) if length else None
-    return ResponseStart(HOLD, changes, etag, content_type, size, nonces, kept, sets)
+    return ResponseStart(HOLD, changes, etag, content_type, size, nonces, kept + sets)
 
 
 def start_of(message: Message, status: int, is_head: bool, visit: Visit) -> ResponseStart:
