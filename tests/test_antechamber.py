@@ -335,6 +335,7 @@ async def test_the_preview_shows_the_upgrade_page_an_old_browser_would_get() -> 
     assert banner.status_code == 200
     assert banner.text.count(BANNER) == 1
     assert "supported" in banner.text
+    assert '<form method="get" action="/_antechamber/preview">' in banner.text  # asks again
 
 
 @pytest.mark.anyio

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp
 
 from antechamber.browsers.gate import Gate
 from antechamber.consent.half import ConsentHalf
-from antechamber.preview import PreviewPage, preview_scope
+from antechamber.preview import Preview
 from antechamber.settings import Settings
 from antechamber.web.pipeline import Half, Pipeline
 
@@ -31,14 +31,8 @@ class Antechamber(Pipeline):
         self.gate = Gate(self.settings) if self.settings.browsers.enabled else None
         self.consent = ConsentHalf(self.settings) if self.settings.consent.enabled else None
         halves: list[Half] = [h for h in (self.gate, self.consent) if h is not None]
-        super().__init__(app, halves)
-        self.preview_path: str | None = None
         if self.settings.preview:
             # The same gate and consent manager, in front of a sample page instead of the site.
-            self.preview_path = f"{self.settings.route_prefix}/preview"
-            self.preview = PreviewPage(self.preview_path, self.settings.locales)
-
-    def route(self, scope: Scope) -> tuple[ASGIApp, Scope]:
-        if self.preview_path is not None and scope["path"] == self.preview_path:
-            return self.preview, preview_scope(scope)
-        return self.app, scope
+            preview = Preview(self.settings.route_prefix, self.settings.locales, halves)
+            halves = [preview, *halves]
+        super().__init__(app, halves)

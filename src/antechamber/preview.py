@@ -11,9 +11,12 @@ from __future__ import annotations
 import html
 from urllib.parse import parse_qsl
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["PreviewPage", "preview_scope"]
+from antechamber.web.pipeline import Half, Pipeline
+from antechamber.web.request import Visit
+
+__all__ = ["Preview", "PreviewPage", "preview_scope"]
 
 _PREVIEW = "antechamber_preview"  # not "antechamber.*": those are cleared for the preview
 _MAX_QUERY = 4096
@@ -106,3 +109,18 @@ class PreviewPage:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class Preview(Half):
+    """The half that answers `{prefix}/preview`: the sample page, behind `halves` (the site's
+    own gate and consent manager), as a first visit with the query's browser and language."""
+
+    def __init__(self, prefix: str, locales: list[str], halves: list[Half]) -> None:
+        self.path = f"{prefix}/preview"
+        self.pipeline = Pipeline(PreviewPage(prefix, locales), halves)
+
+    def admit(self, visit: Visit) -> ASGIApp | None:
+        return self.answer if visit.path == self.path else None
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.pipeline(preview_scope(scope), receive, send)

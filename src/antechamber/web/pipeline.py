@@ -58,17 +58,12 @@ class Pipeline:
             if getattr(type(half), "wrap_send", Half.wrap_send) is not Half.wrap_send
         )
 
-    def route(self, scope: Scope) -> tuple[ASGIApp, Scope]:
-        """The app a request goes to, and its scope (the site's, unless overridden)."""
-        return self.app, scope
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             if scope["type"] == "lifespan":
                 send = self._lifespan_send(send)
             await self.app(scope, receive, send)
             return
-        app, scope = self.route(scope)
         outermost = SCOPE_KEY not in scope
         visit = Visit.of(scope)
         try:
@@ -89,7 +84,7 @@ class Pipeline:
                 scope["headers"], visit.variant_matched = prepare_conditionals(
                     scope["headers"], visit.headers, visit.variant_tag()
                 )
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
         finally:
             if outermost:
                 # The scope holds its Visit and the Visit its scope (and a half's element hook
