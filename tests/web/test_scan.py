@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from antechamber.web import scan
-from antechamber.web.page import splice
+from antechamber.web.page import splice, whole_body
 from antechamber.web.scan import Element, Scanner, parse_attributes
 
 F = b"[FRAGMENT]"
@@ -349,3 +349,19 @@ def test_a_whole_body_spliced_from_its_elements_found_once_is_what_the_scanner_m
     found: list[Element] = []
     Scanner(hook=lambda element: found.append(element)).feed(document, False)
     assert splice(document, at, b"\x01", tuple(found), gate) == hooked([document])
+
+
+def test_pages_of_one_length_are_each_worked_out_as_themselves() -> None:
+    # Bodies are kept by Content-Type and length and then compared whole: three pages of one
+    # length (two kept at a time) are each rewritten where their own </body> is.
+    pages = [
+        b"<!doctype html><body><p>one</p></body>",
+        b"<!doctype html><body><p>two</p></body>",
+        b"<!doctype html><body></body><p>six</p>",
+    ]
+    for _ in range(3):
+        for page in pages:
+            known = whole_body("text/html", bytes(page))
+            assert known.body == page
+            assert known.with_markup(b"[m]") == page.replace(b"</body>", b"[m]</body>")
+            assert known.document and known.charset == "utf-8"

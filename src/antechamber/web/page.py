@@ -31,9 +31,11 @@ PREFIX = 1024  # what browsers prescan for <meta charset>
 # body (`PageBody`): the same page is sent again and again. Scanning the 6 KB static page cost 178k
 # instructions a request; with this, the warm path went from 468.3k to 278.1k, and keeping in it
 # which tags an element hook could be shown saved another 32k (scripts/bench --instructions).
-# Looked up by length and the first and last 64 bytes, then compared whole: keyed on the whole
-# body, the Jinja2 page cost 67k more (its new bytes hashed on every request). At most 32 bodies
-# of up to 64 KB: 2 MB.
+# Looked up by Content-Type and length, then compared whole: keyed on the whole body, the Jinja2
+# page cost 67k more (its new bytes hashed on every request), and with its first and last 64
+# bytes in the key, the static page 2.3k more. Two bodies of one length are kept (pages from
+# one template often have the same length). At most 32 lengths, two bodies each, of up to 64 KB:
+# 4 MB.
 _WHOLE_LIMIT = 64 * 1024
 _IFRAME = re.compile(rb"<(?i:iframe)[\t\n\f\r />]")
 _SCRIPT_TAG = re.compile(rb"<(?i:script)[\t\n\f\r />]")
@@ -89,15 +91,16 @@ class PageBody:
         return self.scripts and any(getattr(hook, "watches_scripts", True) for hook in hooks)
 
 
-_WHOLE: BoundedCache[tuple[str, int, bytes, bytes], PageBody] = BoundedCache(32)
+_WHOLE: BoundedCache[tuple[str, int], tuple[PageBody, ...]] = BoundedCache(32)
 
 
 def whole_body(content_type: str, body: bytes) -> PageBody:
     """`body` worked out (see `PageBody`), from the cache when it was seen before."""
-    key = (content_type, len(body), body[:64], body[-64:])
-    known = _WHOLE.get(key)
-    if known is not None and known.body == body:
-        return known
+    key = (content_type, len(body))
+    same_length = _WHOLE.get(key, ())
+    for known in same_length:
+        if known.body == body:
+            return known
     document = bool(is_document(body, final=True))
     charset = page_charset(content_type, body[:PREFIX]) if document else None
     at = None
@@ -108,7 +111,9 @@ def whole_body(content_type: str, body: bytes) -> PageBody:
     iframes = _IFRAME.search(body) is not None
     scripts = _SCRIPT_TAG.search(body) is not None
     known = PageBody(body, document, charset, at, iframes, scripts)
-    return _WHOLE.put(key, known) if len(body) <= _WHOLE_LIMIT else known
+    if len(body) <= _WHOLE_LIMIT:
+        _WHOLE.put(key, (known, *same_length[:1]))
+    return known
 
 
 _LEADING = re.compile(rb"^(?:\xef\xbb\xbf)?(?:\s+|<!--.*?-->|<\?xml[^>]*>)*", re.DOTALL)

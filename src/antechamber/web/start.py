@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import attrgetter
 
 from starlette.types import Message
 
@@ -44,7 +43,6 @@ class ResponseStart:
     headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
-_VARY_OF = attrgetter("vary")  # a fragment's Vary names
 UNSEEN = ResponseStart(PASS, {})  # before the start (a frozen dataclass is dear to make: made once)
 
 # Response starts by status, HEAD or not, element hooks or not, Vary names and the headers as
@@ -104,18 +102,20 @@ def _work_out(
 def start_of(message: Message, status: int, is_head: bool, visit: Visit) -> ResponseStart:
     """What `message` (an `http.response.start`) means for `visit`'s page."""
     hooks = bool(visit.element_hooks)
+    names: tuple[str, ...] = ()
+    for fragment in visit.fragments:
+        names += fragment.vary  # (a map over them cost 0.7k instructions a request more)
     headers = message.get("headers")
     key: tuple[object, ...] | None = None
     if type(headers) is list:
-        key = (status, is_head, hooks, *map(_VARY_OF, visit.fragments), *headers)
+        key = (status, is_head, hooks, names, *headers)
         try:
             known = _STARTS.get(key)
         except TypeError:  # headers given as lists, not tuples: not kept
             key, known = None, None
         if known is not None:
             return known
-    names = [name for fragment in visit.fragments for name in fragment.vary]
-    start = _work_out(status, is_head, hooks, names, message)
+    start = _work_out(status, is_head, hooks, list(names), message)
     if key is not None and start.nonces == (None, None):  # a nonce is new each time
         _STARTS.put(key, start)
     return start
