@@ -876,3 +876,36 @@ async def test_browserslist_stats_is_a_setting(
     assert (await client.get("/", headers=visit(IE_9))).status_code == 406
     with pytest.raises(ValueError, match="browserslist_stats"):
         Settings(browsers={"browserslist_stats": "/nowhere/browserslist-stats.json"})
+
+
+async def test_each_client_hint_counts_in_the_verdict_kept_for_a_user_agent(
+    client_for: Callable[..., httpx.AsyncClient],
+) -> None:
+    # One reduced Chrome User-Agent; the verdicts the gate keeps per request must tell apart
+    # every hint it was sent.
+    async def seen(request: Request) -> Response:
+        browser = request.state.browser
+        return JSONResponse([browser.family, browser.agent, browser.is_mobile])
+
+    settings = Settings(consent={"enabled": False})
+    app = Starlette(
+        routes=[Route("/", seen)],
+        middleware=[Middleware(BrowserPolicyMiddleware, settings=settings)],
+    )
+    ua = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    )
+    opera = '"Opera";v="115", "Chromium";v="131"'
+    sent = [
+        ({}, ["Chrome", "chrome", False]),
+        ({"sec-ch-ua": '"Microsoft Edge";v="131", "Chromium";v="131"'}, ["Edge", "edge", False]),
+        ({"sec-ch-ua-full-version-list": f"{opera}"}, ["Opera", "opera", False]),
+        ({"sec-ch-ua-mobile": "?1"}, ["Chrome", "chrome", True]),
+        ({"sec-ch-ua": opera, "sec-ch-ua-platform": '"Windows"'}, ["Opera", "opera", False]),
+        ({"sec-ch-ua": opera, "sec-ch-ua-platform": '"Android"'}, ["Opera", "op_mob", False]),
+    ]
+    http = client_for(app)
+    for _ in range(2):  # the second round is answered from what the gate kept
+        for hints, expected in sent:
+            assert (await http.get("/", headers={"user-agent": ua, **hints})).json() == expected
