@@ -363,5 +363,6 @@ def test_pages_of_one_length_are_each_worked_out_as_themselves() -> None:
         for page in pages:
             known = whole_body("text/html", bytes(page))
             assert known.body == page
-            assert known.with_markup(b"[m]") == page.replace(b"</body>", b"[m]</body>")
+            with_markup = page.replace(b"</body>", b"[m]</body>")
+            assert known.with_markup("[m]") == (with_markup, str(len(with_markup)).encode())
             assert known.document and known.charset == "utf-8"

@@ -56,18 +56,22 @@ class PageBody:
     scripts: bool
     elements: tuple[Element, ...] | None = None
     # The same page for visitors in the same state is the same bytes: joining the 50 KB page
-    # again cost 48k instructions a request (scripts/bench --instructions). Two markups (say,
-    # visitors who accepted and who refused) per page.
-    made: BoundedCache[bytes, bytes] = field(default_factory=lambda: BoundedCache(2))
+    # again cost 48k instructions a request (scripts/bench --instructions), and encoding the
+    # markup and the length 2.3k on the static page. Two markups (say, visitors who accepted
+    # and who refused) per page.
+    made: BoundedCache[str, tuple[bytes, bytes]] = field(default_factory=lambda: BoundedCache(2))
 
-    def with_markup(self, markup: bytes) -> bytes:
-        """The body with `markup` inserted at `at`."""
-        body = self.made.get(markup)
-        if body is None:
-            assert self.at is not None
+    def with_markup(self, markup: str) -> tuple[bytes, bytes]:
+        """The body with `markup` inserted at `at`, in the page's charset; and its length (a
+        Content-Length value)."""
+        made = self.made.get(markup)
+        if made is None:
+            assert self.at is not None and self.charset is not None
+            encoded = markup.encode(self.charset, errors="xmlcharrefreplace")
             page = memoryview(self.body)  # joined from views: the page is copied once
-            body = self.made.put(markup, b"".join((page[: self.at], markup, page[self.at :])))
-        return body
+            body = b"".join((page[: self.at], encoded, page[self.at :]))
+            made = self.made.put(markup, (body, b"%d" % len(body)))
+        return made
 
     def rewritten(self, markup: bytes, hook: ElementHook) -> bytes:
         """The body with `markup` inserted and each element replaced by what `hook` returns for

@@ -148,12 +148,18 @@ class Visit:
 
     def rendered(self) -> str:
         """The fragments' markup, joined in the order registered (rendered once)."""
-        if self.markup is None or self.markup[0] != len(self.fragments):
-            parts = []
-            for fragment in self.fragments:
-                parts.append(fragment.render(self))
-            self.markup = (len(self.fragments), "".join(parts))
-        return self.markup[1]
+        fragments = self.fragments
+        markup = self.markup
+        if markup is None or markup[0] != len(fragments):
+            if len(fragments) == 1:  # (a list and a join for one cost 0.4k instructions a request)
+                text = fragments[0].render(self)
+            else:
+                parts = []
+                for fragment in fragments:
+                    parts.append(fragment.render(self))
+                text = "".join(parts)
+            markup = self.markup = (len(fragments), text)
+        return markup[1]
 
     def variant_tag(self) -> str:
         """A tag naming what the page gets inserted (and the fragments' `variant`: what their

@@ -163,20 +163,23 @@ class _Rewriter:
                 held["headers"] = replaced(read_response(held)[0], {b"vary": vary})
             return {"type": "http.response.body", "body": head, "more_body": more}
         self.visit.charset = charset
-        markup = self._markup(charset)
-        if known is not None and not hooks:
-            body = known.with_markup(markup)
-        elif known is not None:  # the elements of a whole body are found once
-            body = known.rewritten(markup, self._hook(hooks))
-        else:
-            hook = self._hook(hooks) if hooks else None
-            self.insertion = Scanner(markup, hook=hook, encoding=charset)
-            body = self.insertion.feed(head, more)
         headers = list(plan.headers)
-        if plan.length is not None and not more:  # the whole body is here: its length is known
-            headers.append((b"content-length", b"%d" % len(body)))
-        elif plan.length is not None and not hooks:
-            headers.append((b"content-length", b"%d" % (plan.length + len(markup))))
+        if known is not None and not hooks:  # the same page in the same state: the same bytes
+            body, length = known.with_markup(self._text())
+            if plan.length is not None:
+                headers.append((b"content-length", length))
+        else:
+            markup = self._markup(charset)
+            if known is not None:  # the elements of a whole body are found once
+                body = known.rewritten(markup, self._hook(hooks))
+            else:
+                hook = self._hook(hooks) if hooks else None
+                self.insertion = Scanner(markup, hook=hook, encoding=charset)
+                body = self.insertion.feed(head, more)
+            if plan.length is not None and not more:  # the whole body: its length is known
+                headers.append((b"content-length", b"%d" % len(body)))
+            elif plan.length is not None and not hooks:
+                headers.append((b"content-length", b"%d" % (plan.length + len(markup))))
         # else: an element hook may change the length; the body goes without one (chunked).
         if plan.etag is not None:
             headers.append((b"etag", self._tagged(plan.etag)))
@@ -199,11 +202,17 @@ class _Rewriter:
 
         return chained
 
+    def _text(self) -> str:
+        """The visit's markup for this page, with the response's nonces."""
+        markup = self.visit.rendered()
+        if self.plan.nonces != (None, None):
+            markup = apply_nonces(markup, *self.plan.nonces)
+        return markup
+
     def _markup(self, charset: str) -> bytes:
         """The visit's markup for this page, encoded in its `charset`."""
-        markup = self.visit.rendered()
+        markup = self._text()
         if self.plan.nonces != (None, None):  # a nonce is new with every response
-            markup = apply_nonces(markup, *self.plan.nonces)
             return markup.encode(charset, errors="xmlcharrefreplace")
         key = (markup, charset)
         encoded = _ENCODED.get(key)
