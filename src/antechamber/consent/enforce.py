@@ -12,7 +12,6 @@ import functools
 import ipaddress
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -21,6 +20,7 @@ from publicsuffixlist import PublicSuffixList
 
 from antechamber.consent.state import ConsentState
 from antechamber.settings import ConsentSettings
+from antechamber.web.cache import BoundedCache
 
 __all__ = ["CookieMatcher", "CookieRules", "deletion_domains", "deletion_headers", "is_deletion"]
 
@@ -53,7 +53,7 @@ class CookieRules:
                 self.patterns[partner.key] = partner.cookie_names
         # The consent cookie itself is strictly necessary, whatever a pattern like `a*` says.
         self.protected = settings.cookie_name
-        self._cache: OrderedDict[frozenset[str], CookieMatcher] = OrderedDict()
+        self._cache: BoundedCache[frozenset[str], CookieMatcher] = BoundedCache(256)
 
     def refused(self, state: ConsentState) -> CookieMatcher:
         """The cookies `state` does not allow, as a matcher."""
@@ -68,10 +68,9 @@ class CookieRules:
                         prefixes.append(pattern[:-1])
                     else:
                         exact.add(pattern)
-            matcher = CookieMatcher(frozenset(exact), tuple(sorted(set(prefixes))))
-            self._cache[keys] = matcher
-            if len(self._cache) > 256:
-                self._cache.popitem(last=False)
+            matcher = self._cache.put(
+                keys, CookieMatcher(frozenset(exact), tuple(sorted(set(prefixes))))
+            )
         return matcher
 
     def filter_set_cookie(

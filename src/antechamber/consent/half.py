@@ -93,7 +93,9 @@ class ConsentHalf:
             tuple[bytes | None, bytes | None],
             tuple[tuple[ConsentState, StoredChoice | None], float],
         ] = BoundedCache(1024)
-        self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher]] = BoundedCache(1024)
+        self.matchers: BoundedCache[int, tuple[ConsentState, CookieMatcher | None]] = BoundedCache(
+            1024
+        )
         # What `banner_html` and `consent_head_html` call, bound once for every request.
         self.banner = self.render
         self.consent_head = self.head if consent.google_consent_mode else None
@@ -160,21 +162,22 @@ class ConsentHalf:
         """Whether this request carries Global Privacy Control and the site honours it."""
         return self.consent.honor_gpc and visit.raw.get(b"sec-gpc", b"").strip() == b"1"
 
-    def refused(self, state: ConsentState) -> CookieMatcher:
-        """The cookies `state` does not allow, kept per state object (the codec hands out the
-        same ones; the state is held in the entry, so its id is not reused)."""
+    def refused(self, state: ConsentState) -> CookieMatcher | None:
+        """The cookies `state` does not allow (None: no declared cookie), kept per state object
+        (the codec hands out the same ones; the state is held in the entry, so its id is not
+        reused)."""
         entry = self.matchers.get(id(state))
         if entry is None or entry[0] is not state:
-            entry = self.matchers.put(id(state), (state, self.rules.refused(state)))
+            entry = self.matchers.put(id(state), (state, self.rules.refused(state) or None))
         return entry[1]
 
     def deletions(self, visit: Visit, state: ConsentState) -> list[tuple[bytes, bytes]]:
         """Set-Cookie lines deleting the refused cookies this request carries: under every
         configured path, on the host, each parent domain down to the registrable one, and the
         configured `delete_domains`."""
-        if not self.enforce:
+        matcher = self.refused(state) if self.enforce else None
+        if matcher is None:
             return []
-        matcher = self.refused(state)
         names = [
             name
             for name in visit.cookies
@@ -212,7 +215,7 @@ class ConsentHalf:
         if not self.enforce or not isinstance(state, ConsentState):
             return send
         matcher = self.refused(state)
-        if not matcher:
+        if matcher is None:
             return send
 
         deletions = self.deletions(visit, state)

@@ -49,6 +49,7 @@ class Pipeline:
     def __init__(self, app: ASGIApp, halves: Sequence[Half]) -> None:
         self.app = app
         self.halves = tuple(halves)
+        self.admits = tuple(half.admit for half in self.halves)
         # The halves that change what the site sends, innermost first. A half with Half's
         # default `wrap_send` (or none) is not asked: asking the gate cost 1.1k instructions a
         # request (scripts/bench --instructions, static 6 KB page).
@@ -67,8 +68,8 @@ class Pipeline:
         outermost = SCOPE_KEY not in scope
         visit = Visit.of(scope)
         try:
-            for half in self.halves:
-                answer = half.admit(visit)
+            for admit in self.admits:
+                answer = admit(visit)
                 if answer is not None:
                     await answer(scope, receive, send)
                     return
@@ -78,7 +79,7 @@ class Pipeline:
                 visit.rewriting = True
                 send = rewriting_send(visit, send)
             if not visit.raw.keys().isdisjoint(_CONDITIONAL) and (
-                visit.fragments and visit.is_page_request
+                visit.fragments and visit.is_page_request()
             ):
                 # A conditional request must not revalidate a copy made for another variant.
                 scope["headers"], visit.variant_matched = prepare_conditionals(

@@ -224,7 +224,6 @@ class Visit:
             back += "?" + bytes(query).decode("latin-1")
         return safe_next(back)
 
-    @property
     def is_page_request(self) -> bool:
         """Whether the response answers a top-level page navigation: the only kind rewritten.
 

@@ -1,6 +1,6 @@
 """Rewriting the app's response: the fragments registered on a visit, put into its page.
 
-Only a whole HTML document answering a page navigation is rewritten (`Visit.is_page_request`):
+Only a whole HTML document answering a page navigation is rewritten (`Visit.is_page_request()`):
 - never a response without a body to change (HEAD, 1xx, 204, 205, 304: these get the headers
   the rewritten page would carry), a 206 (a byte range of the app's body), an attachment
   (`Content-Disposition: attachment`: a download is saved as the app made it), a body with a
@@ -73,7 +73,7 @@ def apply_nonces(markup: str, script: str | None, style: str | None) -> str:
 
 def rewriting_send(visit: Visit, send: Send) -> Send:
     """`send`, wrapped to put the visit's fragments into the page (see the module docstring)."""
-    if not visit.is_page_request:
+    if not visit.is_page_request():
         return send
     return _Rewriter(visit, send)
 
