@@ -550,3 +550,12 @@ def test_node_and_electron_entries_are_ignored_beside_browsers() -> None:
     policy = BrowserPolicy("chrome >= 120, maintained node versions, electron >= 40")
     assert policy.inspect(CHROME_120).verdict == "supported"
     assert policy.inspect(CHROME_118).verdict == "outdated"
+
+
+@pytest.mark.parametrize("hints", [*HINT_SETS.values(), {}], ids=[*HINT_SETS.keys(), "none"])
+def test_hints_as_the_gate_keys_them_read_as_the_headers_do(hints: dict[str, str]) -> None:
+    # The gate keys verdicts by the hint headers as sent (bytes) and reads them from there.
+    from antechamber.browsers.detection.hints import HINT_HEADERS, client_hints, sent_hints
+
+    sent = [hints[name].encode("latin-1") if name in hints else None for name in HINT_HEADERS]
+    assert sent_hints(*sent) == client_hints(hints)

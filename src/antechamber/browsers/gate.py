@@ -14,8 +14,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.types import ASGIApp
 
 from antechamber.assets import serve_static
-from antechamber.browsers.detect import HINT_HEADERS, MAX_USER_AGENT_LENGTH
-from antechamber.browsers.detection.hints import client_hints
+from antechamber.browsers.detect import MAX_USER_AGENT_LENGTH
+from antechamber.browsers.detection.hints import sent_hints
 from antechamber.browsers.endpoints import CONTINUE_COOKIE, NOTICE_COOKIE, GateEndpoints, label
 from antechamber.browsers.policy import BrowserInfo, BrowserPolicy
 from antechamber.pages import Pages
@@ -34,8 +34,8 @@ CONTINUE_SALT: Final = "antechamber.continue"
 # less would serve one visitor's notice (or its absence) to another.
 NOTICE_VARY: Final = ("User-Agent", "Sec-CH-UA", "Accept-Language", "Cookie")
 _NAVIGATE: Final = ("GET", "HEAD")
-# The Client Hints the policy reads, by name and as the request's header keys.
-_HINTS: Final = tuple((name, name.encode()) for name in HINT_HEADERS)
+# What a verdict depends on: the User-Agent and the four Client Hints (HINT_HEADERS), as sent.
+_Judged = tuple[bytes | None, bytes | None, bytes | None, bytes | None, bytes | None]
 
 _warned_no_key = False
 
@@ -120,9 +120,9 @@ class Gate(Half):
         # text), the gate cost 27.5k instructions a request (scripts/bench --instructions).
         # The `request.state.user_agent` of that User-Agent is kept with them: one object per
         # User-Agent, as the parsed object behind it already is (the policy keeps those).
-        self.verdicts: BoundedCache[
-            tuple[bytes | None, ...], tuple[BrowserInfo, bool, LazyUserAgent]
-        ] = BoundedCache(max(1, browsers.cache_size))
+        self.verdicts: BoundedCache[_Judged, tuple[BrowserInfo, bool, LazyUserAgent]] = (
+            BoundedCache(max(1, browsers.cache_size))
+        )
         self.own_prefix = self.prefix + "/"
         self.set_apart = self.exempt_paths | {self.prefix}
         self.set_apart_prefixes = (self.own_prefix, *self.exempt_prefixes)
@@ -135,10 +135,10 @@ class Gate(Half):
     def admit(self, visit: Visit) -> ASGIApp | None:
         """Sets `request.state.browser` and `request.state.user_agent`; None lets the request
         through, else the ASGI app that answers it (the upgrade page, one of the gate's routes)."""
-        # The User-Agent and the Client Hints (HINT_HEADERS) as sent, spelt out: a map over the
-        # names cost 1.7k instructions a request more (scripts/bench --instructions).
+        # Spelt out: a map over the names cost 1.7k instructions a request more (scripts/bench
+        # --instructions).
         get = visit.raw.get
-        judged = (
+        judged: _Judged = (
             get(b"user-agent"),
             get(b"sec-ch-ua"),
             get(b"sec-ch-ua-full-version-list"),
@@ -147,7 +147,7 @@ class Gate(Half):
         )
         verdict = self.verdicts.get(judged)
         if verdict is None:
-            verdict = self.verdicts.put(judged, self._judge(visit))
+            verdict = self.verdicts.put(judged, self._judge(judged))
         info, blocked, visit.state["user_agent"] = verdict
         path = visit.path
         if self.exempt_all or path in self.set_apart or path.startswith(self.set_apart_prefixes):
@@ -172,14 +172,14 @@ class Gate(Half):
             self._add_notice(visit, info, warn=blocked and self.browsers.mode == "warn")
         return None
 
-    def _judge(self, visit: Visit) -> tuple[BrowserInfo, bool, LazyUserAgent]:
-        raw = visit.raw
-        hints = {name: raw[key].decode("latin-1") for name, key in _HINTS if key in raw}
-        user_agent = (visit.header("user-agent") or "")[:MAX_USER_AGENT_LENGTH]
+    def _judge(self, judged: _Judged) -> tuple[BrowserInfo, bool, LazyUserAgent]:
+        """The verdict on a User-Agent and the four Client Hints, as sent (as `admit` keys it)."""
+        sent, brands, full, mobile, platform = judged
+        user_agent = (sent or b"")[:MAX_USER_AGENT_LENGTH].decode("latin-1")
         # `verdict`, not `inspect`: the gate keeps its verdicts itself (by the headers as sent),
         # and the policy's cache by User-Agent would hold a second copy of each.
-        info = self.policy.verdict(user_agent, client_hints(hints) if hints else None)
-        lazy = LazyUserAgent(self.policy, raw.get(b"user-agent", b""))
+        info = self.policy.verdict(user_agent, sent_hints(brands, full, mobile, platform))
+        lazy = LazyUserAgent(self.policy, sent or b"")
         return info, self.policy.blocks(info), lazy
 
     def _continued(self, visit: Visit) -> bool:

@@ -14,7 +14,7 @@ from antechamber.browsers.detection.base import (
 )
 from antechamber.web.cache import BoundedCache
 
-__all__ = ["HINT_HEADERS", "Hints", "client_hints", "with_hints"]
+__all__ = ["HINT_HEADERS", "Hints", "client_hints", "sent_hints", "with_hints"]
 
 # The Client Hints that can name a browser more precisely than its User-Agent, lower-cased.
 HINT_HEADERS: Final = (
@@ -70,6 +70,22 @@ def client_hints(headers: Mapping[str, str]) -> Hints | None:
         return None
     capped = [v[:MAX_USER_AGENT_LENGTH] if isinstance(v, str) else "" for v in values]
     return capped[0], capped[1], capped[2], capped[3]
+
+
+def sent_hints(
+    brands: bytes | None, full: bytes | None, mobile: bytes | None, platform: bytes | None
+) -> Hints | None:
+    """The four hint headers as a request sent them (bytes, in HINT_HEADERS' order; None for one
+    not sent), capped; None when the request sends none."""
+    if brands is None and full is None and mobile is None and platform is None:
+        return None
+    cap = MAX_USER_AGENT_LENGTH
+    return (
+        "" if brands is None else brands[:cap].decode("latin-1"),
+        "" if full is None else full[:cap].decode("latin-1"),
+        "" if mobile is None else mobile[:cap].decode("latin-1"),
+        "" if platform is None else platform[:cap].decode("latin-1"),
+    )
 
 
 def _hints_by_scan(headers: Mapping[str, str]) -> list[str | None] | None:
