@@ -18,6 +18,29 @@ def test_a_full_cache_lets_its_oldest_entry_go() -> None:
     assert cache.get("a") is None
 
 
+def test_a_full_cache_lets_its_oldest_eighth_go_at_once() -> None:
+    cache: BoundedCache[int, int] = BoundedCache(16)
+    for n in range(17):
+        cache.put(n, n)
+    assert list(cache) == list(range(2, 17))
+
+
+def test_a_full_cache_puts_as_fast_as_a_small_one() -> None:
+    # Letting the oldest entry go one at a time walked past every entry gone before it.
+    import time
+
+    def seconds_per_put(size: int) -> float:
+        cache: BoundedCache[int, int] = BoundedCache(size)
+        for n in range(size):
+            cache.put(n, n)
+        started = time.perf_counter()
+        for n in range(size, size + 20_000):
+            cache.put(n, n)
+        return (time.perf_counter() - started) / 20_000
+
+    assert seconds_per_put(20_000) < 3 * seconds_per_put(100)
+
+
 def test_putting_a_kept_key_again_replaces_its_value_and_lets_nothing_go() -> None:
     cache: BoundedCache[str, int] = BoundedCache(2)
     cache.put("a", 1)
