@@ -107,7 +107,7 @@ class _Rewriter:
             await self.send(message)
         elif self.held is not None and kind == "http.response.body":
             held = self.held
-            body = self._hold(message.get("body", b""), message.get("more_body", False))
+            body = self._hold(held, message.get("body", b""), message.get("more_body", False))
             if body is not None:
                 await self.send(held)
                 await self.send(body)
@@ -136,12 +136,11 @@ class _Rewriter:
     def _tagged(self, etag: bytes) -> bytes:
         return tag_etag(etag.decode("latin-1"), self.visit.variant_tag()).encode("latin-1")
 
-    def _hold(self, body: bytes, more: bool) -> Message | None:
-        """The body message that follows the held start (whose headers it sets), once the body
-        so far shows what the page is; None until it does."""
-        self.head += body
-        head, held, plan = self.head, self.held, self.plan
-        assert held is not None
+    def _hold(self, held: Message, body: bytes, more: bool) -> Message | None:
+        """The body message that follows the `held` start (whose headers it sets), once the
+        body so far shows what the page is; None until it does."""
+        head = self.head + body
+        plan = self.plan
         hooks = self.visit.element_hooks
         known: PageBody | None = None
         document: bool | None
@@ -153,6 +152,7 @@ class _Rewriter:
         else:
             document = is_document(head, final=False)
             if document is None or (plan.length is not None and len(head) < PREFIX):
+                self.head = head
                 return None  # not enough to tell yet
             charset = page_charset(plan.content_type, head[:PREFIX])
         self.held = None
