@@ -1,8 +1,8 @@
 """`BoundedCache`: the one cache type antechamber keeps anything in.
 
 A dict with a size limit: when it is full, the oldest eighth of its entries goes (insertion
-order; no LRU bookkeeping on a hit). Every per-request cache in the package (verdicts by User-Agent, consent
-states by cookie, rendered markup, analysed pages) is one of these.
+order; no LRU bookkeeping on a hit). Every per-request cache in the package (verdicts by
+User-Agent, consent states by cookie, rendered markup, analysed pages) is one of these.
 
 It is a `dict` subclass so that a hit (`get`, `in`) is the dict's own lookup, in C: a Python
 method around it cost about 1,000 instructions a call, and the warm path makes a dozen
