@@ -17,7 +17,7 @@ from typing import Protocol
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from antechamber.web.request import SCOPE_KEY, Visit
-from antechamber.web.rewrite import rewriting_send
+from antechamber.web.rewrite import Rewriter
 from antechamber.web.validators import prepare_conditionals
 
 __all__ = ["Half", "Pipeline"]
@@ -77,7 +77,8 @@ class Pipeline:
                 send = wrap_send(visit, send)
             if not visit.rewriting:
                 visit.rewriting = True
-                send = rewriting_send(visit, send)
+                if visit.is_page_request():
+                    send = Rewriter(visit, send)
             if not visit.raw.keys().isdisjoint(_CONDITIONAL) and (
                 visit.fragments and visit.is_page_request()
             ):

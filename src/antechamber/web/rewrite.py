@@ -39,7 +39,7 @@ from antechamber.web.scan import Element, ElementHook, Scanner
 from antechamber.web.start import HOLD, SEND, UNSEEN, start_of
 from antechamber.web.validators import tag_etag
 
-__all__ = ["Fragment", "apply_nonces", "rewriting_send"]
+__all__ = ["Fragment", "Rewriter", "apply_nonces"]
 
 _PATHSEND_CHUNK = 64 * 1024
 # The markup as sent, per markup and charset: the same banner goes into page after page.
@@ -71,14 +71,10 @@ def apply_nonces(markup: str, script: str | None, style: str | None) -> str:
     return markup
 
 
-def rewriting_send(visit: Visit, send: Send) -> Send:
-    """`send`, wrapped to put the visit's fragments into the page (see the module docstring)."""
-    if not visit.is_page_request():
-        return send
-    return _Rewriter(visit, send)
+class Rewriter:
+    """`send`, wrapped to put the visit's fragments into its page (see the module docstring):
+    for a request that `Visit.is_page_request()`."""
 
-
-class _Rewriter:
     __slots__ = ("head", "held", "insertion", "plan", "send", "visit")
 
     def __init__(self, visit: Visit, send: Send) -> None:
