@@ -66,7 +66,10 @@ class Pipeline:
             await self.app(scope, receive, send)
             return
         outermost = SCOPE_KEY not in scope
-        visit = Visit.of(scope)
+        if outermost:  # this layer makes the request's Visit; a layer further in finds it
+            visit = scope[SCOPE_KEY] = Visit(scope)
+        else:
+            visit = Visit.of(scope)
         try:
             for admit in self.admits:
                 answer = admit(visit)
