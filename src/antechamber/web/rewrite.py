@@ -72,20 +72,21 @@ def apply_nonces(markup: str, script: str | None, style: str | None) -> str:
 
 
 class Rewriter:
-    """`send`, wrapped to put the visit's fragments into its page (see the module docstring):
-    for a request that `Visit.is_page_request()`."""
+    """What puts the visit's fragments into its page, for a request that
+    `Visit.is_page_request()`: `Rewriter(visit, send).send` is the app's `send`, wrapped."""
 
-    __slots__ = ("head", "held", "insertion", "plan", "send", "visit")
+    __slots__ = ("downstream", "head", "held", "insertion", "plan", "visit")
 
     def __init__(self, visit: Visit, send: Send) -> None:
         self.visit = visit
-        self.send = send
+        self.downstream = send
         self.held: Message | None = None  # the start, until the body shows it is a page
         self.head = b""  # the body so far, while the start is held
         self.plan = UNSEEN
         self.insertion: Scanner | None = None  # once the body is being rewritten
 
-    async def __call__(self, message: Message) -> None:
+    async def send(self, message: Message) -> None:
+        """The app's `send`, wrapped (see the module docstring)."""
         kind = message["type"]
         if kind == "http.response.start":
             # Headers: `Vary` for any HTML page; the variant's `ETag` for one that is (or would
@@ -100,23 +101,23 @@ class Rewriter:
                     return
                 if plan.action == SEND:
                     self._send_changed(message, status)
-            await self.send(message)
+            await self.downstream(message)
         elif self.held is not None and kind == "http.response.body":
             held = self.held
             body = self._hold(held, message.get("body", b""), message.get("more_body", False))
             if body is not None:
-                await self.send(held)
-                await self.send(body)
+                await self.downstream(held)
+                await self.downstream(body)
         elif self.held is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         elif self.insertion is not None and kind == "http.response.body":
             more = message.get("more_body", False)
             chunk = self.insertion.feed(message.get("body", b""), more)
-            await self.send({"type": kind, "body": chunk, "more_body": more})
+            await self.downstream({"type": kind, "body": chunk, "more_body": more})
         elif self.insertion is not None and kind == "http.response.pathsend":
             await self._pathsend(message["path"])
         else:
-            await self.send(message)
+            await self.downstream(message)
 
     def _send_changed(self, message: Message, status: int) -> None:
         """A start sent at once, with the changes its page would get (a 304, a HEAD ...)."""
@@ -220,5 +221,5 @@ class Rewriter:
         # The file is read and sent as body chunks, so that the markup can be put into it.
         async with await anyio.open_file(path, "rb") as file:
             while chunk := await file.read(_PATHSEND_CHUNK):
-                await self({"type": "http.response.body", "body": chunk, "more_body": True})
-        await self({"type": "http.response.body", "body": b"", "more_body": False})
+                await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
