@@ -22,8 +22,6 @@ from antechamber.web.validators import prepare_conditionals
 
 __all__ = ["Half", "Pipeline"]
 
-_CONDITIONAL = frozenset({b"if-none-match", b"if-modified-since", b"if-range"})
-
 
 class Half(Protocol):
     """What a pipeline asks of each half of antechamber. A class that names `Half` as its base
@@ -84,7 +82,8 @@ class Pipeline:
                     # A bound method: calling an object with `__call__` instead cost 1.3k
                     # instructions a request (scripts/bench --instructions, static 6 KB page).
                     send = Rewriter(visit, send).send
-            if not visit.raw.keys().isdisjoint(_CONDITIONAL) and (
+            raw = visit.raw
+            if (b"if-none-match" in raw or b"if-modified-since" in raw or b"if-range" in raw) and (
                 visit.fragments and visit.is_page_request()
             ):
                 # A conditional request must not revalidate a copy made for another variant.
