@@ -177,7 +177,7 @@ class Rewriter:
                 headers.append((b"content-length", b"%d" % len(body)))
             elif plan.length is not None and not hooks:
                 headers.append((b"content-length", b"%d" % (plan.length + len(markup))))
-        # else: an element hook may change the length; the body goes without one (chunked).
+            # else: an element hook may change the length; the body goes without one (chunked).
         if plan.etag is not None:
             headers.append((b"etag", self._tagged(plan.etag)))
         held["headers"] = headers
