@@ -1,7 +1,7 @@
 """`Visit`: one http request as every part of antechamber reads it, and what they leave on it.
 
-Built once per request by the outermost antechamber layer (`Visit.of(scope)`) and kept on the
-scope under one key, so that a layer mounted further in reads the same object. Headers are read
+Built once per request by the outermost antechamber layer and kept on the scope under one key,
+so that a layer mounted further in (`Visit.of(scope)`) reads the same object. Headers are read
 once (kept as sent, decoded when a part reads one), cookies parsed once, the path is taken
 without `root_path`: one implementation of each, used by both halves.
 """
@@ -172,7 +172,7 @@ class Visit:
     def of(cls, scope: Scope) -> Visit:
         """The request's Visit: the one an outer layer made, or a new one."""
         outer = scope.get(SCOPE_KEY)
-        if outer is None:  # the outermost layer
+        if outer is None:  # no antechamber layer has made one
             visit = scope[SCOPE_KEY] = cls(scope)
             return visit
         if isinstance(outer, Visit) and outer.scope is scope:
