@@ -35,7 +35,7 @@ PREFIX = 1024  # what browsers prescan for <meta charset>
 # page cost 67k more (its new bytes hashed on every request), and with its first and last 64
 # bytes in the key, the static page 2.3k more. Two bodies of one length are kept (pages from
 # one template often have the same length). At most 32 lengths, two bodies each, of up to 64 KB:
-# 4 MB.
+# 4 MB, and up to twice that in the copies `made` with markup inserted.
 _WHOLE_LIMIT = 64 * 1024
 _IFRAME = re.compile(rb"<(?i:iframe)[\t\n\f\r />]")
 _SCRIPT_TAG = re.compile(rb"<(?i:script)[\t\n\f\r />]")
