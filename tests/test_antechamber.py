@@ -339,6 +339,18 @@ async def test_the_preview_shows_the_upgrade_page_an_old_browser_would_get() -> 
 
 
 @pytest.mark.anyio
+async def test_the_preview_is_found_under_the_apps_root_path() -> None:
+    # Both halves read the path without `root_path`; the preview does too.
+    transport = httpx.ASGITransport(app=starlette_app(preview=True), root_path="/app")
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get(
+            "/app/_antechamber/preview", params={"ua": CHROME_142}, headers={"user-agent": IE_11}
+        )
+    assert response.status_code == 200
+    assert "antechamber preview" in response.text
+
+
+@pytest.mark.anyio
 async def test_the_preview_is_off_unless_asked_for_and_escapes_what_it_echoes() -> None:
     async with client(starlette_app(), CHROME_142) as http:
         assert (await http.get("/_antechamber/preview?ua=x")).status_code == 404
