@@ -244,9 +244,7 @@ class ConsentHalf:
 
     def render(self, visit: Visit) -> str:
         """The banner markup for this request (what `banner_html` returns)."""
-        state = visit.state.get("consent")
-        if not isinstance(state, ConsentState):
-            state, _ = self.read(visit)
+        state = self.state_of(visit)
         scope = visit.scope
         key = (
             state.markup_key,

@@ -172,9 +172,6 @@ class Visit:
     def of(cls, scope: Scope) -> Visit:
         """The request's Visit: the one an outer layer made, or a new one."""
         outer = scope.get(SCOPE_KEY)
-        if outer is None:  # no antechamber layer has made one
-            visit = scope[SCOPE_KEY] = cls(scope)
-            return visit
         if isinstance(outer, Visit) and outer.scope is scope:
             return outer
         visit = cls(scope)

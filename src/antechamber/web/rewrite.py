@@ -208,9 +208,9 @@ class Rewriter:
 
     def _markup(self, charset: str) -> bytes:
         """The visit's markup for this page, encoded in its `charset`."""
-        markup = self._text()
         if self.plan.nonces != (None, None):  # a nonce is new with every response
-            return markup.encode(charset, errors="xmlcharrefreplace")
+            return self._text().encode(charset, errors="xmlcharrefreplace")
+        markup = self.visit.rendered()
         key = (markup, charset)
         encoded = _ENCODED.get(key)
         if encoded is None:
